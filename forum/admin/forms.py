@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..forms_common import lower_strip, no_control_characters, strip
+from ..i18n import AUTONYMS, ROLE_NAMES
+
+ROLE_CHOICES = list(ROLE_NAMES.items())
+
+
+class CityForm(FlaskForm):
+    name = StringField(_l("City"), filters=[strip],
+                       validators=[DataRequired(_l("Please enter the city's name.")),
+                                   Length(max=120, message=_l("At most %(max)d characters.", max=120)),
+                                   no_control_characters])
+    country = StringField(_l("Country"), filters=[strip],
+                          validators=[DataRequired(_l("Please enter the country.")),
+                                      Length(max=80, message=_l("At most %(max)d characters.", max=80)),
+                                      no_control_characters])
+    default_language = SelectField(_l("Default language"), choices=list(AUTONYMS.items()))
+    submit = SubmitField(_l("Add city"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email"), filters=[lower_strip],
+                       validators=[DataRequired(_l("Please enter an email.")),
+                                   Email(_l("Please enter a valid email address.")), Length(max=254)])
+    city = SelectField(_l("City"), coerce=int,
+                       validate_choice=True)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    submit = SubmitField(_l("Create invitation"))
+
+
+class MemberForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    status = SelectField(_l("Status"), choices=[("active", _l("Active")), ("suspended", _l("Suspended"))])
+    submit = SubmitField(_l("Save"))

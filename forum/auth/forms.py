@@ -1,0 +1,60 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..forms_common import PASSWORD_MIN_LENGTH, lower_strip, no_control_characters, strip
+from ..i18n import AUTONYMS
+
+LANGUAGE_CHOICES = list(AUTONYMS.items())
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), filters=[lower_strip],
+                       validators=[DataRequired(_l("Please enter your email.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")),
+                                                          Length(max=200)])
+    remember = BooleanField(_l("Keep me logged in"))
+    submit = SubmitField(_l("Log in"))
+
+
+def _password_validators():
+    return [
+        DataRequired(_l("Please choose a password.")),
+        Length(min=PASSWORD_MIN_LENGTH, max=200,
+               message=_l("The password must have at least %(min)d characters.", min=PASSWORD_MIN_LENGTH)),
+    ]
+
+
+class AcceptInviteForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"), filters=[strip],
+        validators=[DataRequired(_l("Please enter a display name.")),
+                    Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters])
+    password = PasswordField(_l("Password"), validators=_password_validators())
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", message=_l("The two passwords do not match."))])
+    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    submit = SubmitField(_l("Join the network"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"), filters=[strip],
+        validators=[DataRequired(_l("Please enter a display name.")),
+                    Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters])
+    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    submit = SubmitField(_l("Save"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Please enter your password.")), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=_password_validators())
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", message=_l("The two passwords do not match."))])
+    submit = SubmitField(_l("Change password"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))

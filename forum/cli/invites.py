@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..invites import create_invite
+from ..models import City, Role, User
+
+invites_cli = AppGroup("invites", help="Invite people to the network.")
+
+
+@invites_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--city", required=True, help="Name of an existing city.")
+@click.option("--country", default=None, help="Only needed when two cities share a name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value, show_default=True)
+def create(email, city, country, role):
+    """Create a single-use invitation and print its link."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter("not an email address", param_hint="--email")
+    query = db.select(City).filter_by(name=city.strip())
+    if country:
+        query = query.filter_by(country=country.strip())
+    cities = db.session.execute(query).scalars().all()
+    if not cities:
+        raise click.ClickException(f"no city named {city!r}; an administrator adds it first")
+    if len(cities) > 1:
+        raise click.ClickException(f"several cities are named {city!r}; add --country")
+    if db.session.execute(db.select(User.id).filter_by(email=email)).first():
+        raise click.ClickException(f"a member with the email {email} already exists")
+    _invite, link = create_invite(email, cities[0], Role(role))
+    click.echo(link)

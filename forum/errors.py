@@ -1,0 +1,47 @@
+"""Error pages: a clear message in the reader's language, never a stack trace."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    401: _l("Please log in to see this page."),
+    403: _l("You do not have permission to do that."),
+    404: _l("This page does not exist, or it has been removed."),
+    405: _l("That action is not allowed here."),
+    410: _l("This link is no longer valid."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Nothing was changed; please try again."),
+}
+
+
+def _page(code: int, message):
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _page(400, _l("Your form expired or did not come from this site. Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        response = _page(code, MESSAGES.get(code, MESSAGES[400]))
+        if code == 429 and getattr(error, "retry_after", None):
+            return response
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        return _page(500, MESSAGES[500])

@@ -1,0 +1,55 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..forms_common import no_control_characters, strip
+from ..i18n import AUTONYMS
+
+TITLE_MAX = 200
+BODY_MAX = 50_000
+
+
+def _title_field():
+    return StringField(
+        _l("Title"), filters=[strip],
+        validators=[DataRequired(_l("Please enter a title.")),
+                    Length(max=TITLE_MAX, message=_l("The title can have at most %(max)d characters.", max=TITLE_MAX)),
+                    no_control_characters])
+
+
+def _body_field(label):
+    return TextAreaField(
+        label, filters=[strip],
+        validators=[DataRequired(_l("Please write something.")),
+                    Length(max=BODY_MAX, message=_l("A post can have at most %(max)d characters.", max=BODY_MAX)),
+                    no_control_characters],
+        description=_l("Markdown: **bold**, *italic*, `code`, [links](https://example.org), lists and tables."))
+
+
+def _language_field():
+    return SelectField(_l("Written in"), choices=list(AUTONYMS.items()))
+
+
+class NewThreadForm(FlaskForm):
+    title = _title_field()
+    body = _body_field(_l("Message"))
+    language = _language_field()
+    submit = SubmitField(_l("Start thread"))
+
+
+class ReplyForm(FlaskForm):
+    body = _body_field(_l("Your reply"))
+    language = _language_field()
+    submit = SubmitField(_l("Reply"))
+
+
+class EditPostForm(FlaskForm):
+    title = _title_field()  # removed for posts that are not a thread's first
+    body = _body_field(_l("Message"))
+    language = _language_field()
+    submit = SubmitField(_l("Save changes"))
+
+
+class DeletePostForm(FlaskForm):
+    submit = SubmitField(_l("Delete"))

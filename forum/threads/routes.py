@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db, limiter
+from ..models import Category, Post, PostRevision, Thread, User
+from . import bp, services
+from .categories import DESCRIPTIONS, NAMES
+from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
+
+
+def _page_arg() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+
+
+def _category(slug: str) -> Category:
+    category = db.session.execute(db.select(Category).filter_by(slug=slug)).scalar_one_or_none()
+    return category or abort(404)
+
+
+def _post_or_404(post_id: int) -> Post:
+    post = db.session.execute(
+        db.select(Post).options(joinedload(Post.thread)).filter_by(id=post_id)
+    ).scalar_one_or_none()
+    return post or abort(404)
+
+
+def _default_language() -> str:
+    return current_user.language if current_user.is_authenticated else "en"
+
+
+@bp.app_template_global()
+def category_name(category: Category) -> str:
+    return str(NAMES[category.kind])
+
+
+@bp.route("/")
+def index():
+    counts = dict(db.session.execute(
+        db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)
+    ).all())
+    categories = db.session.execute(db.select(Category).order_by(Category.position)).scalars().all()
+    recent = db.session.execute(
+        db.select(Thread).options(joinedload(Thread.author), joinedload(Thread.category))
+        .order_by(Thread.last_activity_at.desc()).limit(10)
+    ).scalars().all()
+    return render_template("threads/index.html", categories=categories, counts=counts,
+                           descriptions=DESCRIPTIONS, recent=recent)
+
+
+@bp.route("/c/<slug>")
+def category(slug: str):
+    category = _category(slug)
+    pagination = db.paginate(
+        db.select(Thread).options(joinedload(Thread.author).joinedload(User.city))
+        .filter_by(category_id=category.id)
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc()),
+        page=_page_arg(), per_page=current_app.config["THREADS_PER_PAGE"], error_out=False,
+    )
+    return render_template("threads/category.html", category=category, pagination=pagination,
+                           description=DESCRIPTIONS[category.kind])
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def new_thread(slug: str):
+    category = _category(slug)
+    form = NewThreadForm()
+    if request.method == "GET":
+        form.language.data = _default_language()
+    if form.validate_on_submit():
+        thread = services.create_thread(category, current_user, form.title.data, form.body.data,
+                                        form.language.data)
+        flash(_("Your thread is published."), "success")
+        return redirect(url_for("threads.thread", thread_id=thread.id))
+    return render_template("threads/new_thread.html", category=category, form=form)
+
+
+@bp.route("/t/<int:thread_id>")
+def thread(thread_id: int):
+    thread = db.session.execute(
+        db.select(Thread).options(joinedload(Thread.category)).filter_by(id=thread_id)
+    ).scalar_one_or_none() or abort(404)
+    pagination = db.paginate(
+        db.select(Post).options(joinedload(Post.author).joinedload(User.city))
+        .filter_by(thread_id=thread.id).order_by(Post.id),
+        page=_page_arg(), per_page=current_app.config["POSTS_PER_PAGE"], error_out=False,
+    )
+    form = ReplyForm()
+    form.language.data = _default_language()
+    first_post_id = db.session.execute(
+        db.select(db.func.min(Post.id)).where(Post.thread_id == thread.id)
+    ).scalar_one()
+    return render_template("threads/thread.html", thread=thread, pagination=pagination, form=form,
+                           first_post_id=first_post_id, delete_form=DeletePostForm())
+
+
+@bp.post("/t/<int:thread_id>/reply")
+@login_required
+@limiter.limit("20 per minute")
+def reply(thread_id: int):
+    thread = db.session.get(Thread, thread_id) or abort(404)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        post = services.add_reply(thread, current_user, form.body.data, form.language.data)
+        flash(_("Your reply is published."), "success")
+        return redirect(_post_url(post))
+    return render_template("threads/reply.html", thread=thread, form=form), 400
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = _post_or_404(post_id)
+    if post.author_id != current_user.id:
+        abort(403)
+    if post.is_deleted:
+        abort(404)
+    first = services.is_first_post(post)
+    form = EditPostForm(obj=post)
+    if not first:
+        del form.title
+    elif request.method == "GET":
+        form.title.data = post.thread.title
+    if form.validate_on_submit():
+        services.edit_post(post, current_user, form.body.data, form.language.data,
+                           title=form.title.data if first else None)
+        flash(_("Your changes are saved."), "success")
+        return redirect(_post_url(post))
+    return render_template("threads/edit_post.html", post=post, form=form)
+
+
+@bp.post("/p/<int:post_id>/delete")
+@login_required
+def delete_post(post_id: int):
+    post = _post_or_404(post_id)
+    if post.author_id != current_user.id and not current_user.is_moderator:
+        abort(403)
+    form = DeletePostForm()
+    if form.validate_on_submit() and not post.is_deleted:
+        services.delete_post(post)
+        flash(_("The post is deleted."), "success")
+    return redirect(url_for("threads.thread", thread_id=post.thread_id))
+
+
+@bp.route("/p/<int:post_id>/history")
+def post_history(post_id: int):
+    post = _post_or_404(post_id)
+    if post.is_deleted and not (current_user.is_authenticated and current_user.is_moderator):
+        abort(404)
+    revisions = db.session.execute(
+        db.select(PostRevision).options(joinedload(PostRevision.editor))
+        .filter_by(post_id=post.id).order_by(PostRevision.revision.desc())
+    ).scalars().all()
+    return render_template("threads/history.html", post=post, revisions=revisions)
+
+
+@bp.route("/p/<int:post_id>")
+def post_link(post_id: int):
+    return redirect(_post_url(_post_or_404(post_id)))
+
+
+def _post_url(post: Post) -> str:
+    before = db.session.execute(
+        db.select(db.func.count(Post.id)).where(Post.thread_id == post.thread_id, Post.id < post.id)
+    ).scalar_one()
+    page = before // current_app.config["POSTS_PER_PAGE"] + 1
+    return url_for("threads.thread", thread_id=post.thread_id, page=page if page > 1 else None) + f"#post-{post.id}"

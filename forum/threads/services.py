@@ -1,0 +1,68 @@
+"""Writing threads and posts: the one place that knows what a write involves.
+
+Pages, the command line and the demo data all go through here, so every post gets
+the same rendering, revision history and (later) translation jobs.
+"""
+from __future__ import annotations
+
+from ..extensions import db
+from ..models import Category, Post, PostRevision, Thread, User, utcnow
+from ..rendering import render_markdown
+
+
+def create_thread(category: Category, author: User, title: str, body: str, language: str) -> Thread:
+    now = utcnow()
+    thread = Thread(category=category, author=author, title=title, language=language,
+                    created_at=now, last_activity_at=now)
+    db.session.add(thread)
+    _new_post(thread, author, body, language, now, title=title)
+    db.session.commit()
+    return thread
+
+
+def add_reply(thread: Thread, author: User, body: str, language: str) -> Post:
+    now = utcnow()
+    post = _new_post(thread, author, body, language, now)
+    thread.last_activity_at = now
+    thread.reply_count = Thread.reply_count + 1  # atomic in SQL, safe with concurrent replies
+    db.session.commit()
+    return post
+
+
+def edit_post(post: Post, editor: User, body: str, language: str, title: str | None = None) -> Post:
+    """Keep the old text as a revision and replace the current one."""
+    now = utcnow()
+    post.revision += 1
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.language = language
+    post.edited_at = now
+    if title is not None:
+        post.thread.title = title
+        post.thread.language = language
+    db.session.add(PostRevision(post=post, revision=post.revision, body=body, title=title,
+                                language=language, editor=editor, created_at=now))
+    db.session.commit()
+    return post
+
+
+def delete_post(post: Post) -> None:
+    """Soft delete: the text stays in the history for moderators, readers see a placeholder."""
+    post.deleted_at = utcnow()
+    db.session.commit()
+
+
+def is_first_post(post: Post) -> bool:
+    first_id = db.session.execute(
+        db.select(db.func.min(Post.id)).where(Post.thread_id == post.thread_id)
+    ).scalar_one()
+    return first_id == post.id
+
+
+def _new_post(thread: Thread, author: User, body: str, language: str, now, title: str | None = None) -> Post:
+    post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body),
+                language=language, revision=1, created_at=now)
+    db.session.add(post)
+    db.session.add(PostRevision(post=post, revision=1, body=body, title=title, language=language,
+                                editor=author, created_at=now))
+    return post

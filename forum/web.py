@@ -1,0 +1,49 @@
+"""Per-request glue for the HTML pages: template globals and security headers."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+
+from .i18n import AUTONYMS, LANGUAGE_NAMES, ROLE_NAMES
+
+# No inline script anywhere; styles come from our own stylesheet only.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def url_with_lang(code: str) -> str:
+    """The current page in another interface language."""
+    args = dict(request.view_args or {})
+    args.update({k: v for k, v in request.args.items() if k != "lang"})
+    args["lang"] = code
+    endpoint = request.endpoint or "threads.index"
+    try:
+        return url_for(endpoint, **args)
+    except Exception:  # e.g. an error page with no endpoint of its own
+        return url_for("threads.index", lang=code)
+
+
+def register_web_hooks(app: Flask) -> None:
+    @app.context_processor
+    def template_globals() -> dict:
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "autonyms": AUTONYMS,
+            "language_names": LANGUAGE_NAMES,
+            "url_with_lang": url_with_lang,
+            "role_names": ROLE_NAMES,
+            "format_date": format_date,
+            "format_datetime": format_datetime,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Pages differ by interface language and by who is logged in.
+        response.headers.add("Vary", "Cookie, Accept-Language")
+        return response
