@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 
 # NUL and other C0 controls (tab, newline and carriage return excepted) have no
 # place in text; PostgreSQL refuses NUL outright.
@@ -24,3 +24,8 @@ def lower_strip(value):
 def no_control_characters(_form, field) -> None:
     if isinstance(field.data, str) and _CONTROL.search(field.data):
         raise ValidationError(_l("This text contains characters that are not allowed."))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -3,10 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from ..forms_common import lower_strip, no_control_characters, strip
+from ..forms_common import choices, lower_strip, no_control_characters, strip
 from ..i18n import AUTONYMS, ROLE_NAMES
 
-ROLE_CHOICES = list(ROLE_NAMES.items())
+def role_choices():
+    return choices(ROLE_NAMES.items())
 
 
 class CityForm(FlaskForm):
@@ -18,7 +19,7 @@ class CityForm(FlaskForm):
                           validators=[DataRequired(_l("Please enter the country.")),
                                       Length(max=80, message=_l("At most %(max)d characters.", max=80)),
                                       no_control_characters])
-    default_language = SelectField(_l("Default language"), choices=list(AUTONYMS.items()))
+    default_language = SelectField(_l("Default language"), choices=lambda: choices(AUTONYMS.items()))
     submit = SubmitField(_l("Add city"))
 
 
@@ -28,11 +29,11 @@ class InviteForm(FlaskForm):
                                    Email(_l("Please enter a valid email address.")), Length(max=254)])
     city = SelectField(_l("City"), coerce=int,
                        validate_choice=True)
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=role_choices)
     submit = SubmitField(_l("Create invitation"))
 
 
 class MemberForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
-    status = SelectField(_l("Status"), choices=[("active", _l("Active")), ("suspended", _l("Suspended"))])
+    role = SelectField(_l("Role"), choices=role_choices)
+    status = SelectField(_l("Status"), choices=lambda: choices([("active", _l("Active")), ("suspended", _l("Suspended"))]))
     submit = SubmitField(_l("Save"))

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..invites import create_invite
 from ..models import City, Invite, Role, User
 from . import bp
+from ..forms_common import choices
 from .forms import CityForm, InviteForm, MemberForm
 
 
@@ -51,7 +52,7 @@ def cities():
 @admin_required
 def invites():
     form = InviteForm()
-    form.city.choices = [(c.id, str(c)) for c in _cities()]
+    form.city.choices = choices((c.id, str(c)) for c in _cities())
     new_link = None
     if form.validate_on_submit():
         if db.session.execute(db.select(User.id).filter_by(email=form.email.data)).first():
@@ -62,7 +63,7 @@ def invites():
             flash(_("Invitation created. Send this link to %(email)s; it works once.", email=form.email.data),
                   "success")
             form = InviteForm(formdata=None)
-            form.city.choices = [(c.id, str(c)) for c in _cities()]
+            form.city.choices = choices((c.id, str(c)) for c in _cities())
     recent = db.session.execute(db.select(Invite).order_by(Invite.created_at.desc()).limit(50)).scalars()
     return render_template("admin/invites.html", form=form, invites=list(recent), new_link=new_link)
 

@@ -3,10 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..forms_common import PASSWORD_MIN_LENGTH, lower_strip, no_control_characters, strip
+from ..forms_common import PASSWORD_MIN_LENGTH, choices, lower_strip, no_control_characters, strip
 from ..i18n import AUTONYMS
 
-LANGUAGE_CHOICES = list(AUTONYMS.items())
+def language_choices():
+    return choices(AUTONYMS.items())
 
 
 class LoginForm(FlaskForm):
@@ -34,7 +35,7 @@ class AcceptInviteForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=_password_validators())
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The two passwords do not match."))])
-    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Preferred language"), choices=language_choices)
     submit = SubmitField(_l("Join the network"))
 
 
@@ -43,7 +44,7 @@ class ProfileForm(FlaskForm):
         _l("Display name"), filters=[strip],
         validators=[DataRequired(_l("Please enter a display name.")),
                     Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters])
-    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Preferred language"), choices=language_choices)
     submit = SubmitField(_l("Save"))
 
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms_common import no_control_characters, strip
+from ..forms_common import choices, no_control_characters, strip
 from ..i18n import AUTONYMS
 
 TITLE_MAX = 200
@@ -28,7 +28,7 @@ def _body_field(label):
 
 
 def _language_field():
-    return SelectField(_l("Written in"), choices=list(AUTONYMS.items()))
+    return SelectField(_l("Written in"), choices=lambda: choices(AUTONYMS.items()))
 
 
 class NewThreadForm(FlaskForm):

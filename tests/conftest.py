@@ -1,0 +1,226 @@
+"""Shared fixtures: an app on a migrated database (SQLite always, PostgreSQL when
+TEST_DATABASE_URL is set), its client and CLI runner, and factories for members."""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PASSWORD = "correct horse battery"
+REQUIRE_ALL = os.environ.get("FORUM_REQUIRE_ALL_TESTS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip where a component is missing; in CI (FORUM_REQUIRE_ALL_TESTS=1) that is a failure."""
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _base_config(database_url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "ARGOS_DATA_DIR": str(instance / "argos"),
+        "SERVER_BASE_URL": "http://forum.test",
+    }
+
+
+def _migrate(database_url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    from forum import create_app
+    from forum.extensions import db
+
+    app = create_app(_base_config(database_url, instance))
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One migrated SQLite file, copied for each test: fresh and fast."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        skip_or_fail("TEST_DATABASE_URL is not set (PostgreSQL tests)")
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(url, tmp_path_factory.mktemp("pg"))
+    return url
+
+
+def _truncate_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [row[0] for row in conn.execute(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename NOT IN ('alembic_version', 'categories')"))]
+        if tables:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "forum.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """Override keys in a test module with its own `app_config` fixture."""
+    return _base_config(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(app_config, request):
+    from forum import create_app
+    from forum.extensions import db
+
+    config = dict(app_config)
+    if request.node.get_closest_marker("csrf"):
+        config["WTF_CSRF_ENABLED"] = True
+    if request.node.get_closest_marker("ratelimit"):
+        config["RATELIMIT_ENABLED"] = True
+    app = create_app(config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_city(app):
+    from forum.extensions import db
+    from forum.models import City
+
+    def make(name: str | None = None, country: str = "Mexico", language: str = "es") -> City:
+        city = City(name=name or f"City {next(_counter)}", country=country, default_language=language)
+        db.session.add(city)
+        db.session.commit()
+        return city
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_city):
+    from forum.extensions import db
+    from forum.models import Role, User
+
+    def make(role: str = "member", language: str = "en", name: str | None = None, city=None,
+             email: str | None = None, suspended: bool = False) -> User:
+        n = next(_counter)
+        user = User(email=email or f"user{n}@city{n}.example.org", display_name=name or f"Member {n}",
+                    role=Role(role), language=language, city=city or make_city(), suspended=suspended)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def password() -> str:
+    """The password every factory-made member has."""
+    return PASSWORD
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password: str = PASSWORD, **kwargs):
+        return self.client.post("/login", data={"email": user.email, "password": password}, **kwargs)
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user(role="member", language="en", name="Ana Member")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(role="admin", language="en", name="Ada Admin")
+
+
+@pytest.fixture
+def category(app):
+    from forum.extensions import db
+    from forum.models import Category
+
+    return db.session.execute(db.select(Category).filter_by(slug="questions")).scalar_one()
+
+
+@pytest.fixture
+def make_thread(app, category):
+    from forum.threads import services
+
+    def make(author, title: str = "How do you fix leaks?", body: str = "We lose **30%** of our water.",
+             language: str = "en", replies: int = 0, cat=None):
+        thread = services.create_thread(cat or category, author, title, body, language)
+        for i in range(replies):
+            services.add_reply(thread, author, f"Reply number {i}", language)
+        return thread
+
+    return make
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "csrf: run with CSRF protection on")
+    config.addinivalue_line("markers", "ratelimit: run with rate limits on")
