@@ -1,0 +1,39 @@
+"""A small rule-based sentence splitter for en/es/pt: offline by construction.
+
+argostranslate's own splitters download a model (MiniSBD) or fetch resources (Stanza);
+NMT models want one sentence per input, and forum lines are short, so rules suffice.
+"""
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr dra sr sra srta prof profa ing lic st av etc vs e.g i.e p.ej ex no nº núm num art pág pag fig "
+    "jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic fev mai out dez inc ltd co".split()
+)
+# End punctuation, optional closing quotes/brackets, whitespace, then a plausible sentence start.
+_BOUNDARY = re.compile(r"([.!?…]+[\"'”’»)\]]*)(\s+)(?=[\"'“‘«(¿¡⟦]*[A-ZÁÉÍÓÚÂÊÔÃÕÇÑÀÜ0-9¿¡⟦])")
+
+
+def split_sentences(text: str) -> list[tuple[str, str]]:
+    """Split text into (sentence, following whitespace) pairs; joining them gives text back."""
+    out: list[tuple[str, str]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end(1)
+        if m.group(1) == "." and _is_abbreviation(text[start:end]):
+            continue
+        out.append((text[start:end], m.group(2)))
+        start = m.end()
+    tail = text[start:]
+    if tail or not out:
+        out.append((tail, ""))
+    return out
+
+
+def _is_abbreviation(sentence: str) -> bool:
+    words = sentence[:-1].split()
+    if not words:
+        return False
+    word = words[-1].lower().lstrip("(\"'¿¡")
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
