@@ -63,7 +63,7 @@ def normalize(text: str, count: int) -> str:
     found: list[tuple[int, int, int]] = []  # (id, start, end)
     for m in TOKEN_RE.finditer(text):
         i = int(m.group(1))
-        if i < count:
+        if i < count and all(f[0] != i for f in found):  # first copy of a duplicate wins
             found.append((i, m.start(), m.end()))
     keep = _longest_increasing([f[0] for f in found])
     kept = {found[k][0]: found[k] for k in keep}
