@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -105,6 +107,20 @@ def app_config(database_url, tmp_path) -> dict:
     return _base_config(database_url, tmp_path)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    The `app` fixture keeps an app context open so tests can use db.session; without
+    this, requests would reuse it and share `g` (the cached locale, the logged-in user)."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture
 def app(app_config, request):
     from forum import create_app
@@ -116,6 +132,7 @@ def app(app_config, request):
     if request.node.get_closest_marker("ratelimit"):
         config["RATELIMIT_ENABLED"] = True
     app = create_app(config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
