@@ -21,11 +21,11 @@ install: $(VENV)/.installed catalogs
 
 # Interface catalogs: the .po files are the source, the .mo files are built here.
 catalogs: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -f -d forum/translations
+	$(BIN)/pybabel -q compile -f -d forum/translations
 
 extract-catalogs: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i forum/translations/messages.pot -d forum/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot .
+	$(BIN)/pybabel -q update -N -i forum/translations/messages.pot -d forum/translations
 
 run: install
 	$(FLASK) db upgrade
