@@ -47,6 +47,14 @@ def settings(instance_path: str) -> dict:
         # Where Argos models live; translation/ sets Argos' own paths from it.
         "ARGOS_DATA_DIR": env.get("ARGOS_DATA_DIR") or str(Path(instance_path) / "argos"),
         "APERTIUM_ENABLED": env.get("APERTIUM_ENABLED", "1") != "0",
+        # Translation jobs: "thread" (in the web process), "rq" (REDIS_URL workers) or "off".
+        "TRANSLATION_WORKER": env.get("TRANSLATION_WORKER") or None,
+        "TRANSLATION_LEASE_SECONDS": int(env.get("TRANSLATION_LEASE_SECONDS", "300")),
+        "TRANSLATION_MAX_ATTEMPTS": int(env.get("TRANSLATION_MAX_ATTEMPTS", "5")),
+        "TRANSLATION_RETRY_SECONDS": float(env.get("TRANSLATION_RETRY_SECONDS", "30")),
+        "TRANSLATION_REDISPATCH_SECONDS": float(env.get("TRANSLATION_REDISPATCH_SECONDS", "120")),
+        "TRANSLATION_POLL_SECONDS": float(env.get("TRANSLATION_POLL_SECONDS", "15")),
+        "ARGOS_INTER_THREADS": int(env.get("ARGOS_INTER_THREADS", "1")),
         "THREADS_PER_PAGE": 20,
         "POSTS_PER_PAGE": 50,
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "14")),

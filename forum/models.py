@@ -47,6 +47,14 @@ class CategoryKind(str, enum.Enum):
     GENERAL = "general"
 
 
+class JobStatus(str, enum.Enum):
+    PENDING = "pending"        # waiting for a worker (or for an engine for its pair)
+    RUNNING = "running"        # claimed; the lease says until when
+    DONE = "done"
+    FAILED = "failed"          # gave up after the configured number of attempts
+    SUPERSEDED = "superseded"  # the post was edited: a newer revision has its own job
+
+
 class City(db.Model):
     __tablename__ = "cities"
     __table_args__ = (UniqueConstraint("name", "country", name="uq_cities_name_country"),)
@@ -148,9 +156,14 @@ class Thread(db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
 
+    # Set when the thread is created; the first post carries the title's translations.
+    first_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", use_alter=True, name="fk_threads_first_post_id_posts"))
+
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship()
-    posts: Mapped[list[Post]] = relationship(back_populates="thread", order_by="Post.id")
+    posts: Mapped[list[Post]] = relationship(back_populates="thread", order_by="Post.id",
+                                             foreign_keys="Post.thread_id")
 
 
 class Post(db.Model):
@@ -169,7 +182,7 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    thread: Mapped[Thread] = relationship(back_populates="posts")
+    thread: Mapped[Thread] = relationship(back_populates="posts", foreign_keys=[thread_id])
     author: Mapped[User] = relationship()
     revisions: Mapped[list[PostRevision]] = relationship(
         back_populates="post", order_by="PostRevision.revision", cascade="all, delete-orphan"
@@ -198,3 +211,70 @@ class PostRevision(db.Model):
 
     post: Mapped[Post] = relationship(back_populates="revisions")
     editor: Mapped[User] = relationship()
+
+
+class TranslationJob(db.Model):
+    """The outbox: one row per post revision and target language, committed with the post.
+
+    The row is the truth; a thread wake-up or an RQ message only says "look at the table".
+    """
+
+    __tablename__ = "translation_jobs"
+    __table_args__ = (
+        UniqueConstraint("post_id", "revision", "target_language", name="uq_translation_jobs_post_revision_target"),
+        Index("ix_translation_jobs_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    source_language: Mapped[str] = mapped_column(String(2))
+    target_language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    post: Mapped[Post] = relationship()
+
+
+class PostTranslation(db.Model):
+    """The current machine translation of a post (and, for a first post, of its thread title)."""
+
+    __tablename__ = "post_translations"
+    __table_args__ = (UniqueConstraint("post_id", "language", name="uq_post_translations_post_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    revision: Mapped[int] = mapped_column(Integer)  # the post revision this translates
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(120))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    translated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TranslationMemoryEntry(db.Model):
+    """One translated run, so an edited post only sends its changed runs to the engine."""
+
+    __tablename__ = "translation_memory"
+    __table_args__ = (
+        UniqueConstraint("engine", "model_version", "source_language", "target_language", "text_hash",
+                         name="uq_translation_memory_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engine: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(120))
+    source_language: Mapped[str] = mapped_column(String(2))
+    target_language: Mapped[str] = mapped_column(String(2))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    translation: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -36,6 +36,10 @@ def _base_config(database_url: str, instance: Path) -> dict:
         "RATELIMIT_ENABLED": False,
         "ARGOS_DATA_DIR": str(instance / "argos"),
         "SERVER_BASE_URL": "http://forum.test",
+        # Tests run translation jobs themselves (forum.jobs.run_pending) with engines they choose.
+        "TRANSLATION_WORKER": "off",
+        "TRANSLATION_ENGINES": [],
+        "TRANSLATION_RETRY_SECONDS": 0,
     }
 
 

@@ -18,9 +18,9 @@ def test_categories_of_the_four_kinds_exist(client):
 def test_member_starts_a_thread_in_their_language(client, auth, make_user):
     auth.login(make_user(language="es"))
     form = client.get("/c/questions/new").get_data(as_text=True)
-    assert '<option selected value="es">' in form  # the member writes Spanish by default
+    assert '<option selected value="auto">' in form  # detected on write unless the author picks
     response = client.post("/c/questions/new", data={"title": "¿Cómo reducir fugas?",
-                                                      "body": "Perdemos **30 %** del agua.", "language": "es"})
+                                                      "body": "Perdemos **30 %** del agua.", "language": "auto"})
     assert response.status_code == 302
     thread = db.session.execute(db.select(Thread)).scalar_one()
     assert thread.title == "¿Cómo reducir fugas?" and thread.language == "es"

@@ -27,8 +27,13 @@ def _body_field(label):
         description=_l("Markdown: **bold**, *italic*, `code`, [links](https://example.org), lists and tables."))
 
 
+def _language_choices():
+    return choices([("auto", _l("Detect automatically")), *AUTONYMS.items()])
+
+
 def _language_field():
-    return SelectField(_l("Written in"), choices=lambda: choices(AUTONYMS.items()))
+    return SelectField(_l("Written in"), choices=_language_choices, default="auto",
+                       description=_l("Posts are translated for readers of the other languages."))
 
 
 class NewThreadForm(FlaskForm):

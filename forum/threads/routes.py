@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db, limiter
 from ..models import Category, Post, PostRevision, Thread, User
-from . import bp, services
+from . import bp, reading, services
 from .categories import DESCRIPTIONS, NAMES
 from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 
@@ -29,10 +29,6 @@ def _post_or_404(post_id: int) -> Post:
     return post or abort(404)
 
 
-def _default_language() -> str:
-    return current_user.language if current_user.is_authenticated else "en"
-
-
 @bp.app_template_global()
 def category_name(category: Category) -> str:
     return str(NAMES[category.kind])
@@ -44,10 +40,9 @@ def index():
         db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)
     ).all())
     categories = db.session.execute(db.select(Category).order_by(Category.position)).scalars().all()
-    recent = db.session.execute(
-        db.select(Thread).options(joinedload(Thread.author), joinedload(Thread.category))
-        .order_by(Thread.last_activity_at.desc()).limit(10)
-    ).scalars().all()
+    recent = reading.thread_titles(
+        db.select(Thread).order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(10),
+        reading.reader_language())
     return render_template("threads/index.html", categories=categories, counts=counts,
                            descriptions=DESCRIPTIONS, recent=recent)
 
@@ -55,12 +50,15 @@ def index():
 @bp.route("/c/<slug>")
 def category(slug: str):
     category = _category(slug)
-    pagination = db.paginate(
-        db.select(Thread).options(joinedload(Thread.author).joinedload(User.city))
-        .filter_by(category_id=category.id)
-        .order_by(Thread.last_activity_at.desc(), Thread.id.desc()),
-        page=_page_arg(), per_page=current_app.config["THREADS_PER_PAGE"], error_out=False,
-    )
+    per_page = current_app.config["THREADS_PER_PAGE"]
+    page = _page_arg()
+    total = db.session.execute(
+        db.select(db.func.count(Thread.id)).where(Thread.category_id == category.id)).scalar_one()
+    threads = reading.thread_titles(
+        db.select(Thread).where(Thread.category_id == category.id)
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(per_page).offset((page - 1) * per_page),
+        reading.reader_language())
+    pagination = reading.Page(page, per_page, total, threads)
     return render_template("threads/category.html", category=category, pagination=pagination,
                            description=DESCRIPTIONS[category.kind])
 
@@ -71,8 +69,6 @@ def category(slug: str):
 def new_thread(slug: str):
     category = _category(slug)
     form = NewThreadForm()
-    if request.method == "GET":
-        form.language.data = _default_language()
     if form.validate_on_submit():
         thread = services.create_thread(category, current_user, form.title.data, form.body.data,
                                         form.language.data)
@@ -86,18 +82,17 @@ def thread(thread_id: int):
     thread = db.session.execute(
         db.select(Thread).options(joinedload(Thread.category)).filter_by(id=thread_id)
     ).scalar_one_or_none() or abort(404)
-    pagination = db.paginate(
-        db.select(Post).options(joinedload(Post.author).joinedload(User.city))
-        .filter_by(thread_id=thread.id).order_by(Post.id),
-        page=_page_arg(), per_page=current_app.config["POSTS_PER_PAGE"], error_out=False,
-    )
-    form = ReplyForm()
-    form.language.data = _default_language()
-    first_post_id = db.session.execute(
-        db.select(db.func.min(Post.id)).where(Post.thread_id == thread.id)
-    ).scalar_one()
-    return render_template("threads/thread.html", thread=thread, pagination=pagination, form=form,
-                           first_post_id=first_post_id, delete_form=DeletePostForm())
+    language = reading.reader_language()
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    page = _page_arg()
+    total = thread.reply_count + 1
+    views = reading.post_views(
+        db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+        .limit(per_page).offset((page - 1) * per_page), language)
+    title = reading.thread_title(thread, language)
+    return render_template("threads/thread.html", thread=thread, title=title,
+                           pagination=reading.Page(page, per_page, total, views), form=ReplyForm(),
+                           delete_form=DeletePostForm(), reader_language=language)
 
 
 @bp.post("/t/<int:thread_id>/reply")

@@ -1,36 +1,54 @@
 """Writing threads and posts: the one place that knows what a write involves.
 
-Pages, the command line and the demo data all go through here, so every post gets
-the same rendering, revision history and (later) translation jobs.
+Pages, the command line and the demo data all go through here, so every post gets the
+same rendering, revision history and translation jobs (committed with the post: the
+outbox), and a wake-up for the translation worker once the commit has succeeded.
 """
 from __future__ import annotations
 
+from translation import detect_language
+
+from .. import jobs
 from ..extensions import db
 from ..models import Category, Post, PostRevision, Thread, User, utcnow
 from ..rendering import render_markdown
 
+AUTO = "auto"
+
+
+def resolve_language(choice: str, text: str, author: User) -> str:
+    """The author's choice, or, for "auto", what the text says (the author's language when unsure)."""
+    if choice != AUTO:
+        return choice
+    return detect_language(text, fallback=author.language).language
+
 
 def create_thread(category: Category, author: User, title: str, body: str, language: str) -> Thread:
+    language = resolve_language(language, f"{title}\n\n{body}", author)
     now = utcnow()
     thread = Thread(category=category, author=author, title=title, language=language,
                     created_at=now, last_activity_at=now)
     db.session.add(thread)
-    _new_post(thread, author, body, language, now, title=title)
-    db.session.commit()
+    post = _new_post(thread, author, body, language, now, title=title)
+    db.session.flush()
+    thread.first_post_id = post.id
+    _commit_with_jobs(post)
     return thread
 
 
 def add_reply(thread: Thread, author: User, body: str, language: str) -> Post:
+    language = resolve_language(language, body, author)
     now = utcnow()
     post = _new_post(thread, author, body, language, now)
     thread.last_activity_at = now
     thread.reply_count = Thread.reply_count + 1  # atomic in SQL, safe with concurrent replies
-    db.session.commit()
+    _commit_with_jobs(post)
     return post
 
 
 def edit_post(post: Post, editor: User, body: str, language: str, title: str | None = None) -> Post:
-    """Keep the old text as a revision and replace the current one."""
+    """Keep the old text as a revision, replace the current one, translate the new revision."""
+    language = resolve_language(language, f"{title or ''}\n\n{body}", editor)
     now = utcnow()
     post.revision += 1
     post.body = body
@@ -42,7 +60,7 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
         post.thread.language = language
     db.session.add(PostRevision(post=post, revision=post.revision, body=body, title=title,
                                 language=language, editor=editor, created_at=now))
-    db.session.commit()
+    _commit_with_jobs(post)
     return post
 
 
@@ -53,10 +71,7 @@ def delete_post(post: Post) -> None:
 
 
 def is_first_post(post: Post) -> bool:
-    first_id = db.session.execute(
-        db.select(db.func.min(Post.id)).where(Post.thread_id == post.thread_id)
-    ).scalar_one()
-    return first_id == post.id
+    return post.thread.first_post_id == post.id
 
 
 def _new_post(thread: Thread, author: User, body: str, language: str, now, title: str | None = None) -> Post:
@@ -66,3 +81,9 @@ def _new_post(thread: Thread, author: User, body: str, language: str, now, title
     db.session.add(PostRevision(post=post, revision=1, body=body, title=title, language=language,
                                 editor=author, created_at=now))
     return post
+
+
+def _commit_with_jobs(post: Post) -> None:
+    new_jobs = jobs.enqueue_post(post)
+    db.session.commit()
+    jobs.dispatch(job.id for job in new_jobs)

@@ -1,0 +1,364 @@
+"""Translate on write: the outbox, dispatch (a thread or RQ), the translate-post job, the sweeper.
+
+The database row is the truth. A job is created in the same transaction as the post
+revision it translates; a dispatch is only a wake-up ("look at job 42"), so a lost wake-up
+(Redis flushed, a worker killed) delays a job but never loses it: the sweeper puts expired
+leases back to pending and re-dispatches what has waited too long.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from flask import Flask, current_app
+from sqlalchemy import and_, or_, update
+
+from .extensions import db
+from .models import JobStatus, Post, PostTranslation, TranslationJob, utcnow
+from .rendering import render_markdown
+from .translation_memory import DatabaseMemory, dialect_insert
+
+log = logging.getLogger(__name__)
+
+RQ_QUEUE = "translations"
+
+
+# --- the outbox ---------------------------------------------------------------------------
+
+def enqueue_post(post: Post) -> list[TranslationJob]:
+    """Add one job per target language for the post's current revision (caller commits).
+
+    Older unfinished jobs of the post are superseded: their result would be stale anyway.
+    """
+    db.session.flush()
+    db.session.execute(
+        update(TranslationJob)
+        .where(TranslationJob.post_id == post.id, TranslationJob.revision < post.revision,
+               TranslationJob.status.in_([JobStatus.PENDING, JobStatus.RUNNING]))
+        .values(status=JobStatus.SUPERSEDED, finished_at=utcnow(), lease_until=None)
+    )
+    jobs = [TranslationJob(post_id=post.id, revision=post.revision, source_language=post.language,
+                           target_language=target, status=JobStatus.PENDING, next_attempt_at=utcnow())
+            for target in current_app.config["LANGUAGES"] if target != post.language]
+    db.session.add_all(jobs)
+    return jobs
+
+
+def dispatch(job_ids: Iterable[int]) -> None:
+    """Wake a worker for these committed jobs. Never raises: the sweeper is the safety net."""
+    ids = list(job_ids)
+    if not ids:
+        return
+    mode = worker_mode(current_app)
+    try:
+        if mode == "thread":
+            thread_worker(current_app).wake()
+        elif mode == "rq":
+            _rq_enqueue(ids)
+    except Exception:  # Redis down: the post is saved, the sweeper re-dispatches later
+        log.warning("could not dispatch translation jobs %s; the sweeper will", ids, exc_info=True)
+
+
+def worker_mode(app: Flask) -> str:
+    mode = app.config.get("TRANSLATION_WORKER")
+    if mode:
+        return mode
+    return "rq" if app.config.get("REDIS_URL") else "thread"
+
+
+# --- the engines ----------------------------------------------------------------------------
+
+def get_translator(app: Flask):
+    """One Translator per process (engines hold loaded models); tests may inject engines."""
+    translator = app.extensions.get("forum_translator")
+    if translator is None:
+        from translation import Translator
+
+        engines = app.config.get("TRANSLATION_ENGINES")
+        if engines is not None:
+            translator = Translator(list(engines))
+        else:
+            translator = Translator.from_config(app.config["ARGOS_DATA_DIR"], app.config["APERTIUM_ENABLED"],
+                                                argos_inter_threads=app.config["ARGOS_INTER_THREADS"])
+        app.extensions["forum_translator"] = translator
+    return translator
+
+
+def available_pairs(translator) -> set[tuple[str, str]]:
+    return {(info.source, info.target) for info in translator.pairs()}
+
+
+# --- claiming and running -----------------------------------------------------------------
+
+def claim(job_id: int | None = None, pairs: set[tuple[str, str]] | None = None) -> TranslationJob | None:
+    """Take one due pending job (or the given one) whose pair has an engine.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED lets workers pass each other. Both databases: the
+    conditional UPDATE (status still pending) makes the claim exclusive.
+    """
+    if pairs is not None and not pairs:
+        return None
+    now = utcnow()
+    query = db.select(TranslationJob.id).where(TranslationJob.status == JobStatus.PENDING,
+                                               TranslationJob.next_attempt_at <= now)
+    if job_id is not None:
+        query = query.where(TranslationJob.id == job_id)
+    if pairs is not None:
+        query = query.where(or_(*(and_(TranslationJob.source_language == s, TranslationJob.target_language == t)
+                                  for s, t in sorted(pairs))))
+    candidates = db.session.execute(
+        query.order_by(TranslationJob.id).limit(5).with_for_update(skip_locked=True)
+    ).scalars().all()
+    lease = timedelta(seconds=current_app.config["TRANSLATION_LEASE_SECONDS"])
+    for candidate in candidates:
+        claimed = db.session.execute(
+            update(TranslationJob)
+            .where(TranslationJob.id == candidate, TranslationJob.status == JobStatus.PENDING)
+            .values(status=JobStatus.RUNNING, lease_until=now + lease, attempts=TranslationJob.attempts + 1)
+        ).rowcount
+        if claimed == 1:
+            db.session.commit()
+            return db.session.get(TranslationJob, candidate)
+    db.session.commit()
+    return None
+
+
+def source_hash(title: str | None, body: str) -> str:
+    return hashlib.sha256(f"{title or ''}\x00{body}".encode()).hexdigest()
+
+
+def run_job(job: TranslationJob, translator) -> JobStatus:
+    """Translate one claimed job and store the result, unless the post changed meanwhile."""
+    from translation import NoEngineAvailable
+
+    job_id, revision = job.id, job.revision
+    source, target = job.source_language, job.target_language
+    post = db.session.get(Post, job.post_id)
+    if post is None or post.is_deleted or post.revision != revision or post.language != source:
+        return _finish(job_id, JobStatus.SUPERSEDED)
+    title = post.thread.title if post.thread.first_post_id == post.id else None
+    body = post.body
+    db.session.commit()  # hold no transaction (and no SQLite lock) while the engine works
+
+    try:
+        memory = DatabaseMemory()
+        translated = translator.translate(body, source, target, memory=memory)
+        translated_title = (translator.translate(title, source, target, format="text", memory=memory)
+                            if title else None)
+        if not translated.text.strip() or (title and not translated_title.text.strip()):
+            raise ValueError(f"{translated.engine} returned empty text")
+    except NoEngineAvailable:
+        db.session.rollback()
+        return _back_to_pending(job_id, "no engine for this pair", count_attempt=False)
+    except Exception as exc:
+        db.session.rollback()
+        log.warning("translation job %s failed: %r", job_id, exc)
+        return _retry_or_fail(job_id, f"{type(exc).__name__}: {exc}")
+
+    db.session.expire_all()
+    post = db.session.get(Post, job.post_id)
+    if post is None or post.is_deleted or post.revision != revision:
+        db.session.rollback()  # a stale result: the newer revision has its own job
+        return _finish(job_id, JobStatus.SUPERSEDED)
+    values = {
+        "post_id": post.id, "language": target, "revision": revision,
+        "title": translated_title.text if translated_title else None,
+        "body": translated.text, "body_html": render_markdown(translated.text),
+        "engine": translated.engine, "model_version": translated.model_version,
+        "source_hash": source_hash(title, body), "translated_at": utcnow(),
+    }
+    insert = dialect_insert(PostTranslation).values(values)
+    # Never let an older revision's result overwrite a newer one.
+    db.session.execute(insert.on_conflict_do_update(
+        index_elements=["post_id", "language"],
+        set_={k: insert.excluded[k] for k in values if k not in ("post_id", "language")},
+        where=PostTranslation.revision <= insert.excluded.revision,
+    ))
+    db.session.execute(update(TranslationJob).where(TranslationJob.id == job_id)
+                       .values(status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None))
+    db.session.commit()
+    return JobStatus.DONE
+
+
+def _finish(job_id: int, status: JobStatus) -> JobStatus:
+    db.session.execute(update(TranslationJob).where(TranslationJob.id == job_id)
+                       .values(status=status, finished_at=utcnow(), lease_until=None))
+    db.session.commit()
+    return status
+
+
+def _back_to_pending(job_id: int, reason: str, count_attempt: bool) -> JobStatus:
+    values = {"status": JobStatus.PENDING, "lease_until": None, "last_error": reason,
+              "next_attempt_at": utcnow() + timedelta(seconds=current_app.config["TRANSLATION_RETRY_SECONDS"])}
+    if not count_attempt:
+        values["attempts"] = TranslationJob.attempts - 1
+    db.session.execute(update(TranslationJob).where(TranslationJob.id == job_id).values(**values))
+    db.session.commit()
+    return JobStatus.PENDING
+
+
+def _retry_or_fail(job_id: int, error: str) -> JobStatus:
+    job = db.session.get(TranslationJob, job_id)
+    if job.attempts >= current_app.config["TRANSLATION_MAX_ATTEMPTS"]:
+        job.status, job.finished_at, job.lease_until = JobStatus.FAILED, utcnow(), None
+        job.last_error = error[:2000]
+        db.session.commit()
+        return JobStatus.FAILED
+    # Exponential backoff: base, 2x base, 4x base...
+    delay = current_app.config["TRANSLATION_RETRY_SECONDS"] * 2 ** (job.attempts - 1)
+    job.status, job.lease_until, job.last_error = JobStatus.PENDING, None, error[:2000]
+    job.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    db.session.commit()
+    return JobStatus.PENDING
+
+
+def process(job_id: int | None = None) -> JobStatus | None:
+    """Claim and run one job (the given one, or any due job). None if there was nothing to do."""
+    translator = get_translator(current_app)
+    job = claim(job_id, available_pairs(translator))
+    if job is None:
+        return None
+    return run_job(job, translator)
+
+
+def run_pending(limit: int | None = None) -> int:
+    """Run due jobs until none is left (or `limit`); returns how many ran."""
+    done = 0
+    while limit is None or done < limit:
+        if process() is None:
+            break
+        done += 1
+    return done
+
+
+# --- the sweeper --------------------------------------------------------------------------
+
+def sweep(redispatch_after: float | None = None) -> tuple[int, int]:
+    """Expired leases go back to pending; with RQ, pending jobs not dispatched lately are re-sent.
+
+    Returns (leases expired, jobs re-dispatched).
+    """
+    now = utcnow()
+    expired = db.session.execute(
+        update(TranslationJob)
+        .where(TranslationJob.status == JobStatus.RUNNING, TranslationJob.lease_until < now)
+        .values(status=JobStatus.PENDING, lease_until=None, last_error="lease expired (worker lost)")
+    ).rowcount
+    db.session.commit()
+    redispatched = 0
+    if worker_mode(current_app) == "rq":
+        after = current_app.config["TRANSLATION_REDISPATCH_SECONDS"] if redispatch_after is None else redispatch_after
+        stale = now - timedelta(seconds=after)
+        ids = db.session.execute(
+            db.select(TranslationJob.id).where(
+                TranslationJob.status == JobStatus.PENDING, TranslationJob.next_attempt_at <= now,
+                or_(TranslationJob.dispatched_at.is_(None), TranslationJob.dispatched_at <= stale))
+            .order_by(TranslationJob.id).limit(1000)
+        ).scalars().all()
+        db.session.commit()
+        if ids:
+            _rq_enqueue(ids)
+            redispatched = len(ids)
+    return expired, redispatched
+
+
+# --- the in-process worker thread ---------------------------------------------------------
+
+class ThreadWorker:
+    """A daemon thread in the web process: wakes on dispatch, polls for retries and backlog."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._loop, name="translation-worker", daemon=True)
+                self._thread.start()
+
+    def wake(self) -> None:
+        self.start()
+        self._wake.set()
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        poll = self.app.config["TRANSLATION_POLL_SECONDS"]
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                with self.app.app_context():
+                    sweep()
+                    while not self._stop.is_set() and process() is not None:
+                        pass
+                    db.session.remove()
+            except Exception:
+                log.exception("translation worker iteration failed; retrying")
+            self._wake.wait(poll)
+
+
+def thread_worker(app: Flask) -> ThreadWorker:
+    worker = app.extensions.get("forum_thread_worker")
+    if worker is None:
+        worker = app.extensions.setdefault("forum_thread_worker", ThreadWorker(app))
+    return worker
+
+
+# --- RQ -----------------------------------------------------------------------------------
+
+def redis_connection(app: Flask):
+    from redis import Redis
+
+    return Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+
+
+def rq_queue(app: Flask):
+    from rq import Queue
+
+    return Queue(RQ_QUEUE, connection=redis_connection(app),
+                 default_timeout=app.config["TRANSLATION_LEASE_SECONDS"])
+
+
+def _rq_enqueue(ids: list[int]) -> None:
+    queue = rq_queue(current_app)
+    with queue.connection.pipeline() as pipe:
+        for job_id in ids:
+            queue.enqueue("forum.jobs.rq_process", job_id, pipeline=pipe)
+        pipe.execute()
+    db.session.execute(update(TranslationJob).where(TranslationJob.id.in_(ids)).values(dispatched_at=utcnow()))
+    db.session.commit()
+
+
+_worker_app: Flask | None = None
+
+
+def set_worker_app(app: Flask) -> None:
+    """`flask translation worker` registers its app here, so RQ jobs run in it."""
+    global _worker_app
+    _worker_app = app
+
+
+def rq_process(job_id: int) -> str | None:
+    """The RQ entry point: a wake-up for one job; a duplicate delivery finds nothing to claim."""
+    app = _worker_app
+    if app is None:
+        from . import create_app
+
+        app = create_app()
+        set_worker_app(app)
+    with app.app_context():
+        status = process(job_id)
+        db.session.remove()
+        return status.value if status else None

@@ -1,0 +1,119 @@
+"""Reading threads in the reader's language: one query for posts with their translations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from sqlalchemy import and_
+from sqlalchemy.orm import aliased, joinedload
+
+from ..extensions import db
+from ..models import JobStatus, Post, PostTranslation, Thread, TranslationJob, User
+
+ORIGINAL, MACHINE, PENDING, FAILED = "original", "machine", "pending", "failed"
+
+
+@dataclass
+class PostView:
+    post: Post
+    state: str                    # original | machine | pending | failed
+    body_html: str                # what the reader sees first
+    translation: PostTranslation | None
+
+    @property
+    def translated(self) -> bool:
+        return self.state == MACHINE
+
+
+def reader_language() -> str:
+    return str(get_locale() or "en")
+
+
+def _state(post: Post, translation: PostTranslation | None, job_status: JobStatus | None, language: str) -> str:
+    if post.language == language:
+        return ORIGINAL
+    if translation is not None and translation.revision == post.revision:
+        return MACHINE
+    if job_status == JobStatus.FAILED:
+        return FAILED
+    return PENDING
+
+
+def post_views(query, language: str) -> list[PostView]:
+    """`query` selects Post rows (filtered, ordered, limited); translations come in the same query."""
+    posts = query.subquery()
+    post = aliased(Post, posts)
+    rows = db.session.execute(
+        db.select(post, PostTranslation, TranslationJob.status)
+        .outerjoin(PostTranslation, and_(PostTranslation.post_id == post.id, PostTranslation.language == language))
+        .outerjoin(TranslationJob, and_(TranslationJob.post_id == post.id, TranslationJob.revision == post.revision,
+                                        TranslationJob.target_language == language))
+        .options(joinedload(post.author).joinedload(User.city))
+        .order_by(post.id)
+    ).all()
+    views = []
+    for p, translation, job_status in rows:
+        state = _state(p, translation, job_status, language)
+        views.append(PostView(p, state, translation.body_html if state == MACHINE else p.body_html, translation))
+    return views
+
+
+@dataclass
+class ThreadTitle:
+    thread: Thread
+    title: str
+    translated: bool
+
+
+def thread_titles(query, language: str) -> list[ThreadTitle]:
+    """Threads from `query` with their titles in the reader's language where translated."""
+    threads = query.subquery()
+    thread = aliased(Thread, threads)
+    first = aliased(Post)
+    rows = db.session.execute(
+        db.select(thread, PostTranslation.title, PostTranslation.revision, first.revision)
+        .outerjoin(first, first.id == thread.first_post_id)
+        .outerjoin(PostTranslation, and_(PostTranslation.post_id == thread.first_post_id,
+                                         PostTranslation.language == language))
+        .options(joinedload(thread.author).joinedload(User.city), joinedload(thread.category))
+        .order_by(thread.last_activity_at.desc(), thread.id.desc())
+    ).all()
+    titles = []
+    for t, translated_title, translated_revision, post_revision in rows:
+        usable = (t.language != language and translated_title and translated_revision == post_revision)
+        titles.append(ThreadTitle(t, translated_title if usable else t.title, bool(usable)))
+    return titles
+
+
+def thread_title(thread: Thread, language: str) -> ThreadTitle:
+    return thread_titles(db.select(Thread).where(Thread.id == thread.id), language)[0]
+
+
+@dataclass
+class Page:
+    """Just enough of a paginator for the pager macro."""
+
+    page: int
+    per_page: int
+    total: int
+    items: list
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
