@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
+# Only abbreviations that are not also ordinary words ("out", "ago", "mar" are words).
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr dra sr sra srta prof profa ing lic st av etc vs e.g i.e p.ej ex no nº núm num art pág pag fig "
-    "jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic fev mai out dez inc ltd co".split()
+    "mr mrs ms dr dra sr sra srta prof profa ing lic st av etc vs e.g i.e p.ej nº núm num pág pag fig "
+    "jan feb apr jun jul aug sep sept oct nov ene abr dic fev inc ltd".split()
 )
 # End punctuation, optional closing quotes/brackets, whitespace, then a plausible sentence start.
 _BOUNDARY = re.compile(r"([.!?…]+[\"'”’»)\]]*)(\s+)(?=[\"'“‘«(¿¡⟦]*[A-ZÁÉÍÓÚÂÊÔÃÕÇÑÀÜ0-9¿¡⟦])")
