@@ -78,9 +78,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from .jobs import start_thread_worker_on_first_request
     from .web import register_web_hooks
 
     register_web_hooks(app)
+    start_thread_worker_on_first_request(app)
 
 
 def register_cli(app: Flask) -> None:

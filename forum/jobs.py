@@ -13,7 +13,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import and_, or_, update
 
 from .extensions import db
@@ -54,7 +54,9 @@ def dispatch(job_ids: Iterable[int]) -> None:
         return
     mode = worker_mode(current_app)
     try:
-        if mode == "thread":
+        if mode == "thread" and has_request_context():
+            # Only web processes own a worker thread; a command's thread would die with it
+            # mid-job. The web worker picks up jobs written by commands when it starts.
             thread_worker(current_app).wake()
         elif mode == "rq":
             _rq_enqueue(ids)
@@ -307,6 +309,15 @@ class ThreadWorker:
             except Exception:
                 log.exception("translation worker iteration failed; retrying")
             self._wake.wait(poll)
+
+
+def start_thread_worker_on_first_request(app: Flask) -> None:
+    """In "thread" mode the web process translates; it starts with the first request, backlog included."""
+
+    @app.before_request
+    def _ensure_worker() -> None:
+        if worker_mode(app) == "thread":
+            thread_worker(app).start()
 
 
 def thread_worker(app: Flask) -> ThreadWorker:

@@ -245,3 +245,62 @@ def make_thread(app, category):
 def pytest_configure(config):
     config.addinivalue_line("markers", "csrf: run with CSRF protection on")
     config.addinivalue_line("markers", "ratelimit: run with rate limits on")
+
+
+class FakeEngine:
+    """A translation engine for forum tests: marks text with the target language, counts calls."""
+
+    name = "fake"
+
+    def __init__(self, version: str = "1.0", pairs=None, fail: int = 0, empty: bool = False, hook=None):
+        from translation import PairInfo
+
+        langs = ("en", "es", "pt")
+        self.version = version
+        self._pairs = pairs if pairs is not None else [(s, t) for s in langs for t in langs if s != t]
+        self._info = PairInfo
+        self.fail = fail          # raise on this many calls (then work); -1 = always
+        self.empty = empty
+        self.hook = hook          # called with (texts, source, target) before translating
+        self.calls: list[tuple[str, str, list[str]]] = []
+
+    def status(self):
+        from translation import EngineStatus
+
+        return EngineStatus(self.name, True)
+
+    def pairs(self):
+        return [self._info(s, t, self.name, self.version) for s, t in self._pairs]
+
+    def translate(self, texts, source, target):
+        self.calls.append((source, target, list(texts)))
+        if self.hook:
+            self.hook(texts, source, target)
+        if self.fail:
+            self.fail -= 1 if self.fail > 0 else 0
+            raise RuntimeError("engine exploded")
+        if self.empty:
+            return ["" for _ in texts]
+        return [f"[{target}] {t}" for t in texts]
+
+    @property
+    def texts_sent(self) -> list[str]:
+        return [t for _s, _t, texts in self.calls for t in texts]
+
+
+@pytest.fixture
+def engine(app) -> FakeEngine:
+    """Install a FakeEngine as the forum's only translation engine."""
+    fake = FakeEngine()
+    use_engines(app, [fake])
+    return fake
+
+
+def use_engines(app, engines) -> None:
+    app.config["TRANSLATION_ENGINES"] = list(engines)
+    app.extensions.pop("forum_translator", None)
+
+
+@pytest.fixture
+def set_engines(app):
+    return lambda engines: use_engines(app, engines)

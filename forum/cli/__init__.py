@@ -5,8 +5,12 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from .demo import demo_cli
     from .invites import invites_cli
-    translation_cli = None  # TEMP
+    from flask.cli import AppGroup
+    translation_cli = AppGroup("translation")  # TEMP until forum/cli/translation.py lands
+    from .translation_jobs import COMMANDS as TRANSLATION_JOB_COMMANDS
     from .users import users_cli
 
-    for group in filter(None, (users_cli, invites_cli, demo_cli, translation_cli)):
+    for command in TRANSLATION_JOB_COMMANDS:
+        translation_cli.add_command(command)
+    for group in (users_cli, invites_cli, demo_cli, translation_cli):
         app.cli.add_command(group)

@@ -1,0 +1,159 @@
+"""`flask translation worker | status | retranslate`: the translation jobs from the command line.
+
+(The model commands, install/list/detect/translate, live in translation.py; these join the
+same `flask translation` group.)
+"""
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import update
+
+from .. import jobs
+from ..extensions import db
+from ..models import JobStatus, Post, PostTranslation, TranslationJob, utcnow
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is due, then exit.")
+@with_appcontext
+def worker(burst: bool):
+    """Run translation jobs: an RQ worker when REDIS_URL is set, else a database-polling loop."""
+    app = current_app._get_current_object()
+    translator = jobs.get_translator(app)
+    pairs = sorted(jobs.available_pairs(translator))
+    click.echo(f"Translation worker ({jobs.worker_mode(app)}); pairs with an engine: "
+               + (", ".join(f"{s}->{t}" for s, t in pairs) or "none (jobs wait until a model is installed)"))
+    if hasattr(translator, "engines"):
+        for engine in translator.engines:  # load models before threads share them
+            warm = getattr(engine, "warm_up", None)
+            if warm:
+                warm()
+    if jobs.worker_mode(app) == "rq":
+        _run_rq(app, burst)
+    else:
+        _run_polling(app, burst)
+
+
+def _run_polling(app, burst: bool) -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while not stop.is_set():
+        jobs.sweep()
+        ran = 0
+        while not stop.is_set() and jobs.process() is not None:  # SIGTERM: finish the current job, then stop
+            ran += 1
+        db.session.remove()
+        if burst:
+            click.echo(f"Ran {ran} jobs.")
+            return
+        stop.wait(app.config["TRANSLATION_POLL_SECONDS"])
+
+
+def _run_rq(app, burst: bool) -> None:
+    from rq import SimpleWorker
+
+    jobs.set_worker_app(app)
+    stop = threading.Event()
+
+    def sweeper():
+        # Expired leases and lost wake-ups (Redis flushed or restarted) are found in the database.
+        while not stop.wait(app.config["TRANSLATION_POLL_SECONDS"]):
+            try:
+                with app.app_context():
+                    jobs.sweep()
+                    db.session.remove()
+            except Exception:  # Redis down: try again next round
+                app.logger.warning("sweep failed", exc_info=True)
+
+    with app.app_context():
+        jobs.sweep(redispatch_after=0 if burst else None)
+        db.session.remove()
+    if not burst:
+        threading.Thread(target=sweeper, name="translation-sweeper", daemon=True).start()
+    queue = jobs.rq_queue(app)
+    # SimpleWorker runs jobs in this process, so a loaded model serves every job.
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)
+    finally:
+        stop.set()
+
+
+@click.command("status")
+@with_appcontext
+def status():
+    """Jobs per state and language pair."""
+    rows = db.session.execute(
+        db.select(TranslationJob.status, TranslationJob.source_language, TranslationJob.target_language,
+                  db.func.count(TranslationJob.id))
+        .group_by(TranslationJob.status, TranslationJob.source_language, TranslationJob.target_language)
+        .order_by(TranslationJob.source_language, TranslationJob.target_language, TranslationJob.status)
+    ).all()
+    if not rows:
+        click.echo("No translation jobs.")
+        return
+    click.echo(f"{'pair':8} {'state':11} {'jobs':>6}")
+    for state, source, target, count in rows:
+        click.echo(f"{source}->{target:5} {state.value:11} {count:>6}")
+    translator = jobs.get_translator(current_app)
+    pairs = jobs.available_pairs(translator)
+    waiting = {(s, t) for state, s, t, _ in rows if state == JobStatus.PENDING and (s, t) not in pairs}
+    for source, target in sorted(waiting):
+        click.echo(f"{source}->{target}: no engine installed; these jobs wait for one.")
+
+
+@click.command("retranslate")
+@click.option("--all", "scope", flag_value="all", help="Every post, into every other language.")
+@click.option("--stale", "scope", flag_value="stale",
+              help="Posts whose translation is missing, outdated or from another model version.")
+@click.option("--failed", "scope", flag_value="failed", help="Jobs that gave up: try them again.")
+@with_appcontext
+def retranslate(scope: str | None):
+    """Queue translations again (after a model upgrade, or after failures)."""
+    if scope is None:
+        raise click.UsageError("choose one of --all, --stale or --failed")
+    if scope == "failed":
+        ids = db.session.execute(db.select(TranslationJob.id).where(TranslationJob.status == JobStatus.FAILED)).scalars().all()
+        db.session.execute(update(TranslationJob).where(TranslationJob.id.in_(ids)).values(
+            status=JobStatus.PENDING, attempts=0, next_attempt_at=utcnow(), finished_at=None, dispatched_at=None))
+        db.session.commit()
+        jobs.dispatch(ids)
+        click.echo(f"Queued {len(ids)} failed jobs again.")
+        return
+    versions = {(i.source, i.target): i.model_version for i in jobs.get_translator(current_app).pairs()}
+    posts = db.session.execute(db.select(Post).where(Post.deleted_at.is_(None))).scalars().all()
+    translations = {(t.post_id, t.language): t for t in db.session.execute(db.select(PostTranslation)).scalars()}
+    queued = []
+    for post in posts:
+        for target in current_app.config["LANGUAGES"]:
+            if target == post.language:
+                continue
+            current = translations.get((post.id, target))
+            if scope == "stale" and current is not None and current.revision == post.revision \
+                    and current.model_version == versions.get((post.language, target), current.model_version):
+                continue
+            queued.append(_requeue(post, target))
+    db.session.commit()
+    jobs.dispatch(queued)
+    click.echo(f"Queued {len(queued)} translations.")
+
+
+def _requeue(post: Post, target: str) -> int:
+    """Reset (or create) the job for the post's current revision and this language."""
+    job = db.session.execute(db.select(TranslationJob).filter_by(
+        post_id=post.id, revision=post.revision, target_language=target)).scalar_one_or_none()
+    if job is None:
+        job = TranslationJob(post_id=post.id, revision=post.revision, source_language=post.language,
+                             target_language=target)
+        db.session.add(job)
+    job.status, job.attempts, job.next_attempt_at = JobStatus.PENDING, 0, utcnow()
+    job.finished_at = job.dispatched_at = job.last_error = job.lease_until = None
+    db.session.flush()
+    return job.id
+
+
+COMMANDS = (worker, status, retranslate)
