@@ -245,6 +245,7 @@ def make_thread(app, category):
 def pytest_configure(config):
     config.addinivalue_line("markers", "csrf: run with CSRF protection on")
     config.addinivalue_line("markers", "ratelimit: run with rate limits on")
+    config.addinivalue_line("markers", "redis: needs TEST_REDIS_URL (RQ on Redis)")
 
 
 class FakeEngine:

@@ -5,8 +5,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from .demo import demo_cli
     from .invites import invites_cli
-    from flask.cli import AppGroup
-    translation_cli = AppGroup("translation")  # TEMP until forum/cli/translation.py lands
+    from .translation import translation_cli
     from .translation_jobs import COMMANDS as TRANSLATION_JOB_COMMANDS
     from .users import users_cli
 
