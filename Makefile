@@ -37,6 +37,7 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.posting
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
