@@ -207,7 +207,75 @@ def _train_and_package(pairs, source: str, target: str, workdir: Path, out_zip: 
         "links": [],
     }, indent=2))
     (pkg_dir / "README.md").write_text("Tiny test model built by tests/argos_model.py. Not for real use.\n")
+    # argostranslate itself downloads a MiniSBD model unless the package brings one: ship a
+    # hand-written rule model so even stock argostranslate runs this package offline.
+    (pkg_dir / "minisbd").mkdir()
+    (pkg_dir / "minisbd" / f"{source}.onnx").write_bytes(minisbd_rule_model(source))
     _zip_one_folder(pkg_dir, out_zip)
+
+
+def minisbd_rule_model(lang: str) -> bytes:
+    """A MiniSBD-format ONNX "model" made of rules, needing no download.
+
+    MiniSBD feeds character ids (``units`` [batch, chars]) and reads per-character class
+    scores: 0 inside a token, 1 token end, 2 sentence end. Rules: a character followed by a
+    space (or the end) ends a token; ``. ! ?`` followed by a space (or the end) ends a sentence.
+    """
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    id2unit = ["<PAD>", "<UNK>", " ", ".", "!", "?"]
+    ends = np.array([0, 0, 0, 1, 1, 1], dtype=np.float32)
+    space_or_pad = np.array([1, 0, 1, 0, 0, 0], dtype=np.float32)
+    space = np.array([0, 0, 1, 0, 0, 0], dtype=np.float32)
+    consts = {
+        "ends": ends, "space_or_pad": space_or_pad, "space": space,
+        "one_i": np.array([1], dtype=np.int64), "zero_i": np.array([0], dtype=np.int64),
+        "big_i": np.array([1 << 62], dtype=np.int64), "axis1": np.array([1], dtype=np.int64),
+        "axis2": np.array([2], dtype=np.int64), "zero_l": np.array(0, dtype=np.int64),
+        "half": np.array(0.5, dtype=np.float32), "one": np.array(1.0, dtype=np.float32),
+        "two": np.array(2.0, dtype=np.float32), "minus": np.array(-1.0, dtype=np.float32),
+        "zero": np.array(0.0, dtype=np.float32),
+    }
+    n = helper.make_node
+    nodes = [
+        n("Slice", ["units", "one_i", "big_i", "axis1"], ["rest"]),          # units[:, 1:]
+        n("Slice", ["units", "zero_i", "one_i", "axis1"], ["first"]),        # units[:, :1]
+        n("Mul", ["first", "zero_l"], ["pad_col"]),                          # a column of <PAD>
+        n("Concat", ["rest", "pad_col"], ["next_units"], axis=1),
+        n("Gather", ["ends", "units"], ["is_end"]),
+        n("Gather", ["space", "units"], ["is_space"]),
+        n("Gather", ["space_or_pad", "next_units"], ["next_space"]),
+        n("Sub", ["one", "is_space"], ["not_space"]),
+        n("Mul", ["next_space", "not_space"], ["token_end"]),
+        n("Mul", ["is_end", "next_space"], ["sent"]),
+        n("Mul", ["sent", "two"], ["sentence_end"]),
+        n("Mul", ["is_space", "zero"], ["zeros"]),
+        n("Add", ["zeros", "half"], ["inside"]),
+        n("Add", ["zeros", "minus"], ["never"]),
+    ]
+    columns = ["inside", "token_end", "sentence_end", "never", "never"]
+    for c in dict.fromkeys(columns):
+        nodes.append(n("Unsqueeze", [c, "axis2"], [f"{c}_3d"]))
+    nodes.append(n("Concat", [f"{c}_3d" for c in columns], ["scores"], axis=2))
+    graph = helper.make_graph(
+        nodes, "minisbd_rules",
+        [helper.make_tensor_value_info("units", TensorProto.INT64, ["batch", "chars"]),
+         helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", "chars", "feats"])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", "chars", 5])],
+        initializer=[numpy_helper.from_array(v, k) for k, v in consts.items()],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="tests/argos_model.py")
+    model.ir_version = 8
+    config = {"skip_newline": False, "max_seqlen": 1000, "no_ssplit": False, "batch_size": 32,
+              "feat_funcs": [], "use_dictionary": False, "num_dict_feat": 0}
+    vocab = {"lang": lang, "idx": 0, "cutoff": 0, "lower": False,
+             "_unit2id": {u: i for i, u in enumerate(id2unit)}, "_id2unit": id2unit}
+    helper.set_model_props(model, {"lang_code": lang, "config": json.dumps(config), "vocab": json.dumps(vocab),
+                                   "lexicon": "null"})
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
 
 
 def _pad(seqs: list[list[int]]):

@@ -177,3 +177,35 @@ def test_the_built_package_is_a_valid_argos_package(tiny_argos_package):
     assert "translate-en_es-tiny/model/model.bin" in names
     assert "translate-en_es-tiny/sentencepiece.model" in names
     assert not any("/stanza/" in n for n in names)  # a stanza/ folder makes argostranslate go online
+    assert "translate-en_es-tiny/minisbd/en.onnx" in names  # sentence splitter, no download
+
+
+STOCK_ARGOS = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network access attempted")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+import argostranslate.package, argostranslate.translate
+argostranslate.package.install_from_path(sys.argv[1])
+print(argostranslate.translate.translate("Thank you for the help. Welcome to the forum!", "en", "es"))
+"""
+
+
+def test_stock_argostranslate_runs_the_package_offline(tmp_path, tiny_argos_package):
+    """The package is a real Argos package: upstream argostranslate translates it with sockets
+    blocked, thanks to the rule-based minisbd/ piece (else it downloads a MiniSBD model)."""
+    import os
+    import subprocess
+
+    home = tmp_path / "home"
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+           "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"),
+           "ARGOS_PACKAGES_DIR": str(home / "packages"), "ARGOS_INTRA_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", STOCK_ARGOS, str(tiny_argos_package)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "Gracias por la ayuda. Bienvenidos al foro."
+    assert not (home / "data" / "argos-translate" / "minisbd").exists() or \
+        not any((home / "data" / "argos-translate" / "minisbd").iterdir())  # nothing was downloaded
