@@ -58,15 +58,20 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            return db.session.get(models.User, int(user_id))
-        except ValueError:
+    def load_user(session_id: str):
+        # "<id>:<session_version>": a raised version (logout, password change) ends old sessions.
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
             return None
+        user = db.session.get(models.User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
     from .threads import bp as threads_bp
@@ -74,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     register_error_handlers(app)
 
 

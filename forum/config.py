@@ -70,6 +70,9 @@ def settings(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "POST_RATE_LIMIT": env.get("POST_RATE_LIMIT", "20 per minute"),
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
         "SERVER_BASE_URL": env.get("SERVER_BASE_URL", "http://127.0.0.1:5000"),
     }

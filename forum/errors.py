@@ -1,7 +1,7 @@
 """Error pages: a clear message in the reader's language, never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -22,6 +22,10 @@ MESSAGES = {
 
 
 def _page(code: int, message):
+    if request.path.startswith("/api/"):
+        from .api.errors import error_response
+
+        return error_response(code)
     return render_template("errors/error.html", code=code, message=message), code
 
 
@@ -33,10 +37,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        response = _page(code, MESSAGES.get(code, MESSAGES[400]))
-        if code == 429 and getattr(error, "retry_after", None):
-            return response
-        return response
+        return _page(code, MESSAGES.get(code, MESSAGES[400]))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -1,7 +1,7 @@
 """Interface language: which one a request is served in, and language names."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -20,14 +20,20 @@ def select_locale() -> str:
     """?lang= (remembered in the session), then the member's preference, then Accept-Language, then English."""
     languages = current_app.config["LANGUAGES"]
     requested = request.args.get("lang")
+    api_user = g.get("api_user")  # the API knows its caller by token, and keeps no session
     if requested in languages:
-        session["lang"] = requested
+        if api_user is None:
+            session["lang"] = requested
         return requested
-    remembered = session.get("lang")
-    if remembered in languages:
-        return remembered
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    if api_user is not None:
+        if api_user.language in languages:
+            return api_user.language
+    else:
+        remembered = session.get("lang")
+        if remembered in languages:
+            return remembered
+        if current_user and current_user.is_authenticated and current_user.language in languages:
+            return current_user.language
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 ROLE_NAMES = {"member": _l("Member"), "moderator": _l("Moderator"), "admin": _l("Administrator")}

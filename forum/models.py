@@ -82,9 +82,15 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(2), default="en")
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Part of the login session's identity: raising it ends every session (and remember-me
+    # cookie) of this member, e.g. at logout or a password change.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     city: Mapped[City] = relationship(back_populates="members")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         # scrypt is Werkzeug's current default.
@@ -104,6 +110,27 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class ApiToken(db.Model):
+    """A personal bearer token for the JSON API. Only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # shown in lists so members can tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Invite(db.Model):

@@ -59,3 +59,15 @@ class ChangePasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), filters=[strip],
+                       validators=[DataRequired(_l("Please name the token, e.g. the script that will use it.")),
+                                   Length(max=80, message=_l("At most %(max)d characters.", max=80)),
+                                   no_control_characters])
+    submit = SubmitField(_l("Create token"))
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField(_l("Revoke"))

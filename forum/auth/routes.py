@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import update
 
 from ..extensions import db, limiter
-from ..models import Invite, User, utcnow
+from ..models import ApiToken, Invite, User, utcnow
+from ..tokens import create_token, revoke_token
 from . import bp
-from .forms import AcceptInviteForm, ChangePasswordForm, LoginForm, ProfileForm
+from .forms import AcceptInviteForm, ChangePasswordForm, LoginForm, ProfileForm, RevokeTokenForm, TokenForm
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,7 +31,7 @@ def _start_session(user: User, remember: bool = False) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("threads.index"))
@@ -50,6 +51,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Logging out ends this member's sessions everywhere (other browsers, remember-me cookies).
+    current_user.session_version += 1
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -114,8 +118,44 @@ def profile():
         if not current_user.check_password(password_form.current_password.data):
             password_form.current_password.errors.append(_("The current password is wrong."))
         else:
-            current_user.set_password(password_form.password.data)
+            user = current_user._get_current_object()
+            user.set_password(password_form.password.data)
+            user.session_version += 1  # other sessions end; this one continues under the new version
             db.session.commit()
-            flash(_("Your password is changed."), "success")
+            _start_session(user)
+            flash(_("Your password is changed. Your other sessions have been logged out."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", profile_form=profile_form, password_form=password_form)
+    return render_template("auth/profile.html", profile_form=profile_form, password_form=password_form,
+                           token_form=TokenForm(prefix="token"), revoke_form=RevokeTokenForm(), tokens=_tokens())
+
+
+def _tokens() -> list[ApiToken]:
+    return list(db.session.execute(
+        db.select(ApiToken).filter_by(user_id=current_user.id, revoked_at=None).order_by(ApiToken.created_at.desc())
+    ).scalars())
+
+
+@bp.post("/profile/tokens")
+@login_required
+def create_api_token():
+    form = TokenForm(prefix="token")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("auth.profile"))
+    _row, token = create_token(current_user, form.name.data)
+    flash(_("Your new API token is below. Copy it now: it will not be shown again."), "success")
+    return render_template("auth/profile.html", profile_form=ProfileForm(prefix="profile", obj=current_user),
+                           password_form=ChangePasswordForm(prefix="password"), token_form=TokenForm(prefix="token",
+                           formdata=None), revoke_form=RevokeTokenForm(), tokens=_tokens(), new_token=token)
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    form = RevokeTokenForm()
+    if not form.validate_on_submit() or not revoke_token(current_user, token_id):
+        abort(404)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("auth.profile"))

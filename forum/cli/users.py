@@ -45,3 +45,20 @@ def create_user(email, password, display_name, city, country, role, language):
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {email} ({user.city}).")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="A label to tell tokens apart.")
+def create_api_token(email, name):
+    """Create a personal API token for EMAIL; the token is printed alone on the last line."""
+    from ..tokens import create_token
+
+    user = db.session.execute(db.select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"no member with the email {email}")
+    if user.suspended:
+        raise click.ClickException(f"{email} is suspended")
+    _row, token = create_token(user, name[:80])
+    click.echo(f"API token for {user.email} (shown once; store it safely):")
+    click.echo(token)

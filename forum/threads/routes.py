@@ -65,7 +65,7 @@ def category(slug: str):
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], methods=["POST"])
 def new_thread(slug: str):
     category = _category(slug)
     form = NewThreadForm()
@@ -97,7 +97,7 @@ def thread(thread_id: int):
 
 @bp.post("/t/<int:thread_id>/reply")
 @login_required
-@limiter.limit("20 per minute")
+@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"])
 def reply(thread_id: int):
     thread = db.session.get(Thread, thread_id) or abort(404)
     form = ReplyForm()

@@ -1,0 +1,6 @@
+"""JSON API v1 (/api/v1): personal bearer tokens, the same services as the pages."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,200 @@
+"""The API's OpenAPI 3.1 description, served at /api/v1/openapi.json.
+
+Kept next to the routes and checked against them by the tests and by schemathesis in CI.
+"""
+from __future__ import annotations
+
+LANG = {"type": "string", "enum": ["en", "es", "pt"]}
+NULLABLE_LANG = {"type": ["string", "null"], "enum": ["en", "es", "pt", None]}
+DATE = {"type": "string", "format": "date-time"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    names = {400: "Malformed request", 401: "Missing, unknown or revoked token", 403: "Not allowed",
+             404: "Not found", 405: "Method not allowed", 409: "Edited meanwhile", 413: "Body too large",
+             415: "Body is not JSON", 422: "Invalid fields", 429: "Rate limited (see Retry-After)"}
+    return {str(code): {"$ref": f"#/components/responses/E{code}"} for code in codes if code in names}
+
+
+AUTH_ERRORS = (401, 405, 429)
+SUMMARY_REQUIRED = ["id", "category", "title", "title_language", "original_language", "author", "reply_count",
+                    "created_at", "last_activity_at", "url"]
+SUMMARY_PROPERTIES = {"id": {"type": "integer"}, "category": {"type": "string"}, "title": {"type": "string"},
+                      "title_language": LANG, "original_language": LANG, "author": {"$ref": "#/components/schemas/Author"},
+                      "reply_count": {"type": "integer"}, "created_at": DATE, "last_activity_at": DATE,
+                      "url": {"type": "string"}}
+LANG_PARAM = {"name": "lang", "in": "query", "required": False, "schema": LANG,
+              "description": "Language to read in (default: the token owner's preference)."}
+PAGE_PARAM = {"name": "page", "in": "query", "required": False,
+              "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}
+
+
+def spec(server_url: str) -> dict:
+    error_responses = {
+        f"E{code}": {
+            "description": description,
+            "content": {"application/json": {"schema": _ref("Error")}},
+            **({"headers": {"Retry-After": {"schema": {"type": "string"}}}} if code == 429 else {}),
+        }
+        for code, description in {400: "Malformed request", 401: "Missing, unknown or revoked token",
+                                  403: "Not allowed", 404: "Not found", 405: "Method not allowed",
+                                  409: "Edited meanwhile", 413: "Body too large", 415: "Body is not JSON",
+                                  422: "Invalid fields", 429: "Rate limited (see Retry-After)"}.items()
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "City network forum API",
+            "version": "1.0.0",
+            "description": "Threads and posts of the city network, each readable in English, Spanish or "
+                           "Portuguese. Authenticate with a personal token: `Authorization: Bearer <token>` "
+                           "(create one on your profile page or with `flask users token EMAIL`).",
+        },
+        "servers": [{"url": server_url}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/categories": {"get": {
+                "operationId": "listCategories", "summary": "The forum's categories",
+                "responses": {"200": _json({"type": "object", "required": ["categories"], "additionalProperties": False,
+                                            "properties": {"categories": {"type": "array", "items": _ref("Category")}}},
+                                           "Categories"), **_errors(*AUTH_ERRORS)}}},
+            "/threads": {
+                "get": {
+                    "operationId": "listThreads", "summary": "Threads, newest activity first",
+                    "parameters": [{"name": "category", "in": "query", "required": False,
+                                    "schema": {"type": "string", "maxLength": 40}}, PAGE_PARAM, LANG_PARAM],
+                    "responses": {"200": _json(_ref("ThreadList"), "A page of threads"),
+                                  **_errors(*AUTH_ERRORS, 422)}},
+                "post": {
+                    "operationId": "createThread", "summary": "Start a thread",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewThread")}}},
+                    "responses": {"201": _json(_ref("Thread"), "The new thread"),
+                                  **_errors(*AUTH_ERRORS, 400, 413, 415, 422)}},
+            },
+            "/threads/{thread_id}": {"get": {
+                "operationId": "getThread", "summary": "A thread with its posts in the requested language",
+                "parameters": [{"name": "thread_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                               PAGE_PARAM, LANG_PARAM],
+                "responses": {"200": _json(_ref("Thread"), "The thread"), **_errors(*AUTH_ERRORS, 404, 422)}}},
+            "/threads/{thread_id}/posts": {"post": {
+                "operationId": "createPost", "summary": "Reply to a thread",
+                "parameters": [{"name": "thread_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewPost")}}},
+                "responses": {"201": _json(_ref("Post"), "The new post, in its own language"),
+                              **_errors(*AUTH_ERRORS, 400, 404, 413, 415, 422)}}},
+            "/posts/{post_id}": {"patch": {
+                "operationId": "editPost", "summary": "Edit your own post (a new revision, translated again)",
+                "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("PostEdit")}}},
+                "responses": {"200": _json(_ref("Post"), "The edited post"),
+                              **_errors(*AUTH_ERRORS, 400, 403, 404, 409, 413, 415, 422)}}},
+            "/posts/{post_id}/original": {"get": {
+                "operationId": "getOriginal", "summary": "A post as its author wrote it",
+                "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json(_ref("Original"), "The original"), **_errors(*AUTH_ERRORS, 404)}}},
+            "/search": {"get": {
+                "operationId": "search", "summary": "Search posts in their original and translated text",
+                "parameters": [{"name": "q", "in": "query", "required": True,
+                                "schema": {"type": "string", "minLength": 1, "maxLength": 200}}, LANG_PARAM],
+                "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest last"),
+                              **_errors(*AUTH_ERRORS, 422)}}},
+            "/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This document", "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": error_responses,
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string", "enum": [
+                        "bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict",
+                        "gone", "payload_too_large", "unsupported_media_type", "validation_error", "rate_limited",
+                        "server_error"]},
+                        "message": {"type": "string"},
+                        "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+                "Author": {"type": "object", "required": ["id", "display_name", "city"], "additionalProperties": False,
+                           "properties": {"id": {"type": "integer"}, "display_name": {"type": "string"},
+                                          "city": {"type": "string"}}},
+                "Category": {"type": "object", "required": ["id", "slug", "kind", "name", "thread_count"],
+                             "additionalProperties": False,
+                             "properties": {"id": {"type": "integer"}, "slug": {"type": "string"},
+                                            "kind": {"type": "string",
+                                                     "enum": ["questions", "jobs", "best_practices", "general"]},
+                                            "name": {"type": "string"}, "thread_count": {"type": "integer"}}},
+                "ThreadSummary": {"type": "object", "additionalProperties": False, "required": SUMMARY_REQUIRED,
+                                  "properties": SUMMARY_PROPERTIES},
+                "ThreadList": {"type": "object", "additionalProperties": False,
+                               "required": ["threads", "page", "pages", "total", "language"],
+                               "properties": {"threads": {"type": "array", "items": _ref("ThreadSummary")},
+                                              "page": {"type": "integer"}, "pages": {"type": "integer"},
+                                              "total": {"type": "integer"}, "language": LANG}},
+                "Thread": {"type": "object", "additionalProperties": False,
+                           "required": [*SUMMARY_REQUIRED, "original_title", "language", "posts", "page", "pages"],
+                           "properties": {**SUMMARY_PROPERTIES, "original_title": {"type": "string"}, "language": LANG,
+                                          "posts": {"type": "array", "items": _ref("Post")},
+                                          "page": {"type": "integer"}, "pages": {"type": "integer"}}},
+                "Post": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["id", "thread_id", "author", "created_at", "edited_at", "revision", "deleted",
+                                 "original_language", "language", "status", "engine", "model_version", "body",
+                                 "body_html", "original_url"],
+                    "properties": {
+                        "id": {"type": "integer"}, "thread_id": {"type": "integer"}, "author": _ref("Author"),
+                        "created_at": DATE, "edited_at": {"type": ["string", "null"], "format": "date-time"},
+                        "revision": {"type": "integer"}, "deleted": {"type": "boolean"},
+                        "original_language": LANG,
+                        "language": {**NULLABLE_LANG, "description": "The language of `body` (null if deleted)."},
+                        "status": {"type": ["string", "null"],
+                                   "enum": ["original", "pending", "machine", "reviewed", "failed", None],
+                                   "description": "original: shown as written; machine: machine translation; "
+                                                  "pending/failed: the translation is not there (yet), the "
+                                                  "original is shown; reviewed: corrected by a person."},
+                        "engine": {"type": ["string", "null"]}, "model_version": {"type": ["string", "null"]},
+                        "body": {"type": ["string", "null"], "description": "Markdown."},
+                        "body_html": {"type": ["string", "null"], "description": "Sanitized HTML."},
+                        "original_url": {"type": "string"}}},
+                "Original": {"type": "object", "additionalProperties": False,
+                             "required": ["id", "thread_id", "language", "revision", "title", "body", "body_html"],
+                             "properties": {"id": {"type": "integer"}, "thread_id": {"type": "integer"},
+                                            "language": LANG, "revision": {"type": "integer"},
+                                            "title": {"type": ["string", "null"]}, "body": {"type": "string"},
+                                            "body_html": {"type": "string"}}},
+                "NewThread": {"type": "object", "additionalProperties": False,
+                              "required": ["category", "title", "body"],
+                              "properties": {"category": {"type": "string", "maxLength": 40},
+                                             "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                                             "body": {"type": "string", "minLength": 1, "maxLength": 50000},
+                                             "language": {"type": "string", "enum": ["auto", "en", "es", "pt"]}}},
+                "NewPost": {"type": "object", "additionalProperties": False, "required": ["body"],
+                            "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 50000},
+                                           "language": {"type": "string", "enum": ["auto", "en", "es", "pt"]}}},
+                "PostEdit": {"type": "object", "additionalProperties": False, "required": ["body"],
+                             "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 50000},
+                                            "title": {"type": "string", "minLength": 1, "maxLength": 200,
+                                                      "description": "Only for a thread's first post."},
+                                            "language": {"type": "string", "enum": ["auto", "en", "es", "pt"]},
+                                            "revision": {"type": "integer",
+                                                         "description": "The revision you edited; 409 if it moved on."}}},
+                "SearchResults": {"type": "object", "additionalProperties": False,
+                                  "required": ["query", "language", "results"],
+                                  "properties": {"query": {"type": "string"}, "language": LANG,
+                                                 "results": {"type": "array", "items": {
+                                                     "type": "object", "additionalProperties": False,
+                                                     "required": ["thread_id", "thread_title", "post"],
+                                                     "properties": {"thread_id": {"type": "integer"},
+                                                                    "thread_title": {"type": "string"},
+                                                                    "post": _ref("Post")}}}}},
+            },
+        },
+    }

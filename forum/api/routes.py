@@ -1,0 +1,199 @@
+"""/api/v1 endpoints. Identity comes only from the bearer token (never the session cookie),
+so the API needs no CSRF token and a browser cannot be tricked into calling it."""
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import csrf, db, limiter
+from ..models import Category, Post, Thread
+from ..search import search_posts
+from ..threads import reading, services
+from ..threads.forms import BODY_MAX, TITLE_MAX
+from ..tokens import user_for_token
+from . import bp, serializers
+from .errors import ApiError, error_response
+from .openapi import spec
+from .validation import Field, json_body, query_choice, query_int, query_text
+
+csrf.exempt(bp)
+LANGUAGE_CHOICES = ("auto", "en", "es", "pt")
+
+
+def _token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def rate_key() -> str:
+    """Per token when there is one, else per client address."""
+    token = _token()
+    return f"token:{token[:24]}" if token else f"ip:{request.remote_addr}"
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    token = _token()
+    user = user_for_token(token) if token else None
+    if user is None:
+        raise ApiError(401)
+    g.api_user = user
+    return None
+
+
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    return error_response(error.status, error.message, error.fields)
+
+
+def _language() -> str:
+    return query_choice("lang", current_app.config["LANGUAGES"], None) or reading.reader_language()
+
+
+def _thread_or_404(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        raise ApiError(404, _l("No thread with this id."))
+    return thread
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0]))
+
+
+@bp.get("/categories")
+def list_categories():
+    counts = dict(db.session.execute(
+        db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)).all())
+    categories = db.session.execute(db.select(Category).order_by(Category.position)).scalars()
+    return jsonify({"categories": [serializers.category(c, counts.get(c.id, 0)) for c in categories]})
+
+
+@bp.get("/threads")
+def list_threads():
+    language = _language()
+    page = query_int("page", 1)
+    per_page = current_app.config["THREADS_PER_PAGE"]
+    query = db.select(Thread)
+    count = db.select(db.func.count(Thread.id))
+    slug = request.args.get("category")
+    if slug:
+        category = db.session.execute(db.select(Category).filter_by(slug=slug)).scalar_one_or_none()
+        if category is None:
+            raise ApiError(422, fields={"category": _l("No such category.")})
+        query, count = query.where(Thread.category_id == category.id), count.where(Thread.category_id == category.id)
+    total = db.session.execute(count).scalar_one()
+    items = reading.thread_titles(
+        query.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(per_page).offset((page - 1) * per_page),
+        language)
+    return jsonify({"threads": [serializers.thread_summary(i, language) for i in items], "page": page,
+                    "pages": reading.Page(page, per_page, total, []).pages, "total": total, "language": language})
+
+
+def _thread_json(thread: Thread, language: str, page: int) -> dict:
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    views = reading.post_views(db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+                               .limit(per_page).offset((page - 1) * per_page), language)
+    title = reading.thread_title(thread, language)
+    data = serializers.thread_summary(title, language)
+    data.update({"original_title": thread.title, "language": language,
+                 "posts": [serializers.post(v, language) for v in views], "page": page,
+                 "pages": reading.Page(page, per_page, thread.reply_count + 1, []).pages})
+    return data
+
+
+@bp.get("/threads/<int:thread_id>")
+def get_thread(thread_id: int):
+    return jsonify(_thread_json(_thread_or_404(thread_id), _language(), query_int("page", 1)))
+
+
+@bp.post("/threads")
+@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], key_func=rate_key)
+def create_thread():
+    data = json_body({"category": Field(max_length=40), "title": Field(max_length=TITLE_MAX),
+                      "body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES)})
+    category = db.session.execute(db.select(Category).filter_by(slug=data["category"])).scalar_one_or_none()
+    if category is None:
+        raise ApiError(422, fields={"category": _l("No such category.")})
+    thread = services.create_thread(category, g.api_user, data["title"], data["body"], data.get("language", "auto"))
+    response = jsonify(_thread_json(thread, thread.language, 1))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_thread", thread_id=thread.id, _external=True)
+    return response
+
+
+@bp.post("/threads/<int:thread_id>/posts")
+@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], key_func=rate_key)
+def create_post(thread_id: int):
+    thread = _thread_or_404(thread_id)
+    data = json_body({"body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES)})
+    post = services.add_reply(thread, g.api_user, data["body"], data.get("language", "auto"))
+    response = jsonify(_post_json(post))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_original", post_id=post.id, _external=True)
+    return response
+
+
+def _post_json(post: Post) -> dict:
+    view = reading.post_views(db.select(Post).where(Post.id == post.id), post.language)[0]
+    return serializers.post(view, post.language)
+
+
+def _post_or_404(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None or post.is_deleted:
+        raise ApiError(404, _l("No post with this id."))
+    return post
+
+
+@bp.patch("/posts/<int:post_id>")
+@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], key_func=rate_key)
+def edit_post(post_id: int):
+    post = _post_or_404(post_id)
+    if post.author_id != g.api_user.id:
+        raise ApiError(403, _l("Only the author can edit a post."))
+    first = services.is_first_post(post)
+    fields = {"body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES),
+              "revision": Field(required=False, kind=int)}
+    if first:
+        fields["title"] = Field(required=False, max_length=TITLE_MAX)
+    data = json_body(fields)
+    if "revision" in data and data["revision"] != post.revision:
+        raise ApiError(409, _l("The post was edited meanwhile (now revision %(revision)d).", revision=post.revision))
+    title = data.get("title", post.thread.title) if first else None
+    services.edit_post(post, g.api_user, data["body"], data.get("language", post.language), title=title)
+    return jsonify(_post_json(post))
+
+
+@bp.get("/posts/<int:post_id>/original")
+def get_original(post_id: int):
+    post = _post_or_404(post_id)
+    first = services.is_first_post(post)
+    return jsonify({"id": post.id, "thread_id": post.thread_id, "language": post.language, "revision": post.revision,
+                    "title": post.thread.title if first else None, "body": post.body, "body_html": post.body_html})
+
+
+@bp.get("/search")
+def search():
+    language = _language()
+    query = query_text("q", 200)
+    views = search_posts(query, language)
+    titles = {t.thread.id: t for t in reading.thread_titles(
+        db.select(Thread).where(Thread.id.in_({v.post.thread_id for v in views})), language)} if views else {}
+    return jsonify({"query": query, "language": language, "results": [
+        {"thread_id": v.post.thread_id, "thread_title": titles[v.post.thread_id].title,
+         "post": serializers.post(v, language)} for v in views]})
+
+
+def api_http_error(error: HTTPException):
+    """Errors raised outside the API's views (404 for unknown URLs, 405, 413, 429) as JSON."""
+    return error_response(error.code or 500)
+

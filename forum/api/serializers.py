@@ -1,0 +1,68 @@
+"""Shapes of the API's JSON (documented in openapi.py)."""
+from __future__ import annotations
+
+from flask import url_for
+
+from ..models import Category, Post, User
+from ..threads import reading
+from ..threads.categories import NAMES
+
+
+def iso(value) -> str | None:
+    return value.isoformat() + "Z" if value else None
+
+
+def author(user: User) -> dict:
+    return {"id": user.id, "display_name": user.display_name, "city": str(user.city)}
+
+
+def category(cat: Category, thread_count: int | None = None) -> dict:
+    data = {"id": cat.id, "slug": cat.slug, "kind": cat.kind.value, "name": str(NAMES[cat.kind])}
+    if thread_count is not None:
+        data["thread_count"] = thread_count
+    return data
+
+
+def thread_summary(item: reading.ThreadTitle, language: str) -> dict:
+    thread = item.thread
+    return {
+        "id": thread.id,
+        "category": thread.category.slug,
+        "title": item.title,
+        "title_language": language if item.translated else thread.language,
+        "original_language": thread.language,
+        "author": author(thread.author),
+        "reply_count": thread.reply_count,
+        "created_at": iso(thread.created_at),
+        "last_activity_at": iso(thread.last_activity_at),
+        "url": url_for("api.get_thread", thread_id=thread.id, _external=True),
+    }
+
+
+def post(view: reading.PostView, language: str) -> dict:
+    p: Post = view.post
+    data = {
+        "id": p.id,
+        "thread_id": p.thread_id,
+        "author": author(p.author),
+        "created_at": iso(p.created_at),
+        "edited_at": iso(p.edited_at),
+        "revision": p.revision,
+        "deleted": p.is_deleted,
+        "original_language": p.language,
+        "language": None, "status": None, "engine": None, "model_version": None,
+        "body": None, "body_html": None,
+        "original_url": url_for("api.get_original", post_id=p.id, _external=True),
+    }
+    if p.is_deleted:
+        return data  # nothing of a deleted post's text leaves the server
+    machine = view.state == reading.MACHINE
+    data.update({
+        "language": language if machine else p.language,
+        "status": view.state,
+        "engine": view.translation.engine if machine else None,
+        "model_version": view.translation.model_version if machine else None,
+        "body": view.translation.body if machine else p.body,
+        "body_html": view.body_html,
+    })
+    return data
