@@ -209,3 +209,19 @@ def test_stock_argostranslate_runs_the_package_offline(tmp_path, tiny_argos_pack
     assert done.stdout.strip() == "Gracias por la ayuda. Bienvenidos al foro."
     assert not (home / "data" / "argos-translate" / "minisbd").exists() or \
         not any((home / "data" / "argos-translate" / "minisbd").iterdir())  # nothing was downloaded
+
+
+def test_placeholders_travel_as_numbers_for_vocabularies_that_cannot_spell_them():
+    from translation.engines.argos import _numbers_to_placeholders, _placeholders_to_numbers
+
+    encoded = _placeholders_to_numbers("Run ⟦0⟧ before ⟦1⟧pushing⟦12⟧.")
+    assert encoded == "Run 700 before 701pushing712."
+    assert _numbers_to_placeholders("Ejecuta 700 antes de 701hacer push712.") == "Ejecuta ⟦0⟧ antes de ⟦1⟧hacer push⟦12⟧."
+    # numbers the model made up that are not ours stay as they are
+    assert _numbers_to_placeholders("1.700 7000 70") == "1.700 7000 70"
+
+
+def test_the_tiny_model_spells_placeholders_itself(argos_engine):
+    argos_engine.warm_up()
+    [(_, _, spells)] = argos_engine._models.values()
+    assert spells

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -25,6 +26,7 @@ from typing import Any, Sequence
 
 from translation.engines.base import EngineStatus, PairInfo
 from translation.errors import EngineError, PackageError, UnsupportedPair
+from translation.placeholders import TOKEN_RE, token
 from translation.sentences import split_sentences
 
 PIVOT = "en"
@@ -69,7 +71,7 @@ class ArgosEngine:
         self.device = device
         self._lock = threading.Lock()
         self._listing: tuple[int, list[ArgosPackage]] | None = None
-        self._models: dict[tuple[Path, str], tuple[Any, Any]] = {}
+        self._models: dict[tuple[Path, str], tuple[Any, Any, bool]] = {}
 
     # --- packages ----------------------------------------------------------------------
     def installed_packages(self) -> list[ArgosPackage]:
@@ -176,7 +178,7 @@ class ArgosEngine:
             self._model(package)
 
     # --- internals ---------------------------------------------------------------------
-    def _model(self, package: ArgosPackage) -> tuple[Any, Any]:
+    def _model(self, package: ArgosPackage) -> tuple[Any, Any, bool]:
         key = (package.path, package.fingerprint)
         model = self._models.get(key)
         if model is None:
@@ -193,12 +195,14 @@ class ArgosEngine:
                         sp = sentencepiece.SentencePieceProcessor(model_file=str(package.path / "sentencepiece.model"))
                     except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError on bad models
                         raise EngineError(f"cannot load Argos model {package.path}: {exc}") from exc
-                    model = (translator, sp)
+                    model = (translator, sp, _spells_placeholders(sp))
                     self._models[key] = model
         return model
 
     def _translate_package(self, package: ArgosPackage, texts: list[str]) -> list[str]:
-        translator, sp = self._model(package)
+        translator, sp, spells_placeholders = self._model(package)
+        if not spells_placeholders:
+            texts = [_placeholders_to_numbers(t) for t in texts]
         # plan[i] = list of (first batch index, chunk count, trailing whitespace) per sentence
         plan: list[list[tuple[int, int, str]]] = []
         batch: list[list[str]] = []
@@ -229,8 +233,9 @@ class ArgosEngine:
         decoded = []
         for result in results:
             tokens = result.hypotheses[0][len(prefix):] if prefix else result.hypotheses[0]
-            # decode_pieces keeps "_" (argostranslate turns job_id into "job id")
-            decoded.append(sp.decode_pieces(tokens))
+            # decode_pieces keeps "_" (argostranslate turns job_id into "job id"); " ⁇ " is how
+            # SentencePiece spells an unknown piece: never show it
+            decoded.append(_UNK_RE.sub(" ", sp.decode_pieces(tokens)).strip())
         out = []
         for sentences in plan:
             parts = []
@@ -240,7 +245,29 @@ class ArgosEngine:
                 else:
                     parts.append(" ".join(decoded[start:start + count]) + space)
             out.append("".join(parts))
+        if not spells_placeholders:
+            out = [_numbers_to_placeholders(t) for t in out]
         return out
+
+
+_UNK_RE = re.compile(r"\s*⁇\s*")
+# Real Argos vocabularies cannot spell ⟦0⟧ (it would come out as " ⁇ "). Models copy numbers
+# faithfully, and a run never holds a bare digit (numbers are protected spans), so placeholder
+# n travels as the number 7nn and comes back as ⟦n⟧. What the model drops, the pipeline restores.
+_NUMBER_BASE = 700
+_NUMBER_RE = re.compile(r"(?<![\d.,])7(\d\d)(?!\d)(?![.,]\d)")
+
+
+def _spells_placeholders(sp: Any) -> bool:
+    return sp.unk_id() not in sp.encode(token(0) + token(1))
+
+
+def _placeholders_to_numbers(text: str) -> str:
+    return TOKEN_RE.sub(lambda m: str(_NUMBER_BASE + int(m.group(1))) if int(m.group(1)) < 100 else m.group(0), text)
+
+
+def _numbers_to_placeholders(text: str) -> str:
+    return _NUMBER_RE.sub(lambda m: token(int(m.group(1))), text)
 
 
 def _chunk(tokens: list[str], limit: int) -> list[list[str]]:
