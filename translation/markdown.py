@@ -69,7 +69,8 @@ _INLINE_COMMON = [
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",                                  # e-mail
     r"(?<![\w@])@\w(?:[\w.-]*\w)?",                                   # @mention
     r"(?<![\w&#])#\w+",                                               # #hashtag, #123
-    r"\d+(?:[.,:/'\u00a0\u202f]\d+)*",                                # number with separators
+    r"[^\W_]+(?:_+[^\W_]+)+",                                          # snake_case identifier
+    r"[-+]?\d+(?:[.,:/' \u00a0\u202f-]\d+)*%?",                        # numbers, phone numbers, ranges
     r"[⟦⟧]",                                                          # our token brackets
 ]
 _INLINE_EMPHASIS = r"[*_~]+"

@@ -129,7 +129,8 @@ def test_lines_without_letters_are_not_sent():
 
 def test_underscores_inside_words_are_protected():
     # the SentencePiece decoder in argostranslate turns "_" into spaces
-    assert runs_text("Set job_id now") == ["Set job⟦0⟧id now"]
+    assert runs_text("Set job_id now") == ["Set ⟦0⟧ now"]
+    assert runs_text("Call +55 41 3350-8484 today, 3.5% more") == ["Call ⟦0⟧ today, ⟦1⟧ more"]
 
 
 def test_plain_text_format_keeps_markdown_characters_as_text():
