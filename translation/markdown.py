@@ -72,6 +72,7 @@ _INLINE_COMMON = [
     r"[^\W_]+(?:_+[^\W_]+)+",                                          # snake_case identifier
     r"[-+]?\d+(?:[.,:/' \u00a0\u202f-]\d+)*%?",                        # numbers, phone numbers, ranges
     r"[⟦⟧]",                                                          # our token brackets
+    r"[\x00-\x08\x0b-\x1f\x7f]+",                                        # control characters (engines drop them)
 ]
 _INLINE_EMPHASIS = r"[*_~]+"
 _MD_INLINE = re.compile("|".join(f"(?:{p})" for p in _INLINE_MARKDOWN + _INLINE_COMMON + [_INLINE_EMPHASIS]), re.S)

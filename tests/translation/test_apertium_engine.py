@@ -72,3 +72,9 @@ def test_missing_binary_means_unavailable_with_a_clear_reason():
     assert engine.pairs() == []
     with pytest.raises(NoEngineAvailable, match="apertium: 'apertium-not-installed-here' not found"):
         Translator([engine]).translate("Hello", "en", "es")
+
+
+def test_control_characters_are_protected_from_the_engine(apertium_engine):
+    # Apertium silently drops NUL and ESC; they are protected spans, so they come back
+    out = Translator([apertium_engine]).translate("Hello\x00 world \x1b[31m", "en", "es").text
+    assert "\x00" in out and "\x1b" in out
