@@ -15,6 +15,7 @@ from typing import Sequence, Union
 OPEN, CLOSE = "⟦", "⟧"
 TOKEN_RE = re.compile(r"⟦\s*(\d{1,4})\s*⟧")
 _STRAY_RE = re.compile(r"[⟦⟧]")
+_CANONICAL_RE = re.compile(r"⟦(\d{1,4})⟧")
 
 
 def token(i: int) -> str:
@@ -60,6 +61,9 @@ def normalize(text: str, count: int) -> str:
     Placeholders the engine kept in order stay where it put them (the longest increasing
     subsequence); the others are re-inserted just before the next kept one, or at the end.
     """
+    if text.count(OPEN) == count and text.count(CLOSE) == count and \
+            _CANONICAL_RE.findall(text) == [str(i) for i in range(count)]:
+        return text  # the usual case: the engine kept them all, in order
     found: list[tuple[int, int, int]] = []  # (id, start, end)
     for m in TOKEN_RE.finditer(text):
         i = int(m.group(1))
