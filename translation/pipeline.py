@@ -128,6 +128,8 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
     if missing:
         try:
             outputs = engine.translate(missing, source, target)
+        except UnsupportedPair as exc:  # the model went away since routing (uninstalled meanwhile)
+            raise NoEngineAvailable(source, target, [f"{info.engine}: {exc}"]) from exc
         except TranslationError:
             raise
         except Exception as exc:  # an engine bug must not escape as a bare exception

@@ -163,3 +163,12 @@ def test_importing_translation_loads_no_engine_library():
 def test_library_never_imports_flask():
     sources = "\n".join(p.read_text() for p in (ROOT / "translation").rglob("*.py"))
     assert "import flask" not in sources.lower() and "from flask" not in sources.lower()
+
+
+def test_a_model_removed_after_routing_means_no_engine_not_a_crash():
+    class Vanishing(FakeEngine):
+        def translate(self, texts, source, target):
+            raise UnsupportedPair(source, target, "package removed")
+
+    with pytest.raises(NoEngineAvailable, match="package removed"):
+        Translator([Vanishing()]).translate("Hello", "en", "es")
