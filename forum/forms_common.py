@@ -14,7 +14,9 @@ PASSWORD_MIN_LENGTH = 12
 
 
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # Browsers send textarea line breaks as CRLF; store LF like every other writer does,
+    # so revisions and the translation memory compare equal texts as equal.
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
 
 
 def lower_strip(value):

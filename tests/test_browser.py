@@ -64,8 +64,7 @@ def problems(page: Page) -> list[str]:
     found: list[str] = []
 
     def console(msg) -> None:
-        # The app has no favicon: Chromium's own request for one gets a 404 (a known gap).
-        if msg.type in ("error", "warning") and not msg.location.get("url", "").endswith("/favicon.ico"):
+        if msg.type in ("error", "warning"):
             found.append(f"console {msg.type}: {msg.text} ({msg.location.get('url')})")
 
     page.on("console", console)
@@ -285,10 +284,6 @@ def test_thread_page_has_no_console_errors_or_csp_violations(
     assert problems == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: forum/rendering.py keeps markdown-it's style=\"text-align:…\" on td/th, and the CSP "
-    "(forum/web.py, style-src 'self') blocks inline styles: aligned columns lose their alignment "
-    "and every cell logs a CSP violation. Remove this marker with the fix."))
 def test_aligned_table_columns_keep_their_alignment_under_the_csp(
         live_server, page: Page, problems, make_user, make_thread):
     author = make_user(language="es", name="Autora", email="autora@example.org")

@@ -164,6 +164,8 @@ class _MarkupAudit(HTMLParser):
         self.problems: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "link":  # the page's own <head> links (stylesheet, empty favicon)
+            return
         if tag in {"script", "iframe", "object", "embed", "style", "svg", "math"}:
             self.problems.append(f"<{tag}>")
         for name, value in attrs:

@@ -47,7 +47,7 @@ def json_body(fields: dict[str, Field]) -> dict:
             problems[name] = _l("Must be a string.")
             continue
         else:
-            value = value.strip()
+            value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
             if spec.required and not value:
                 problems[name] = _l("This field is required.")
                 continue
@@ -88,6 +88,8 @@ def query_text(name: str, max_length: int) -> str:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         raise ApiError(422, fields={name: _l("This field is required.")})
-    if len(raw) > max_length or _CONTROL.search(raw):
+    if len(raw) > max_length:
         raise ApiError(422, fields={name: _l("At most %(max)d characters.", max=max_length)})
+    if _CONTROL.search(raw):
+        raise ApiError(422, fields={name: _l("This text contains characters that are not allowed.")})
     return raw
