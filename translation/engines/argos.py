@@ -196,6 +196,8 @@ class ArgosEngine:
                     except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError on bad models
                         raise EngineError(f"cannot load Argos model {package.path}: {exc}") from exc
                     model = (translator, sp, _spells_placeholders(sp))
+                    # a package reinstalled by another process: free the old model
+                    self._models = {k: v for k, v in self._models.items() if k[0] != package.path}
                     self._models[key] = model
         return model
 
