@@ -74,12 +74,14 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
+    from .moderation import bp as moderation_bp
     from .threads import bp as threads_bp
 
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
     register_error_handlers(app)
 
 

@@ -37,3 +37,6 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 ROLE_NAMES = {"member": _l("Member"), "moderator": _l("Moderator"), "admin": _l("Administrator")}
+
+JOB_STATUS_NAMES = {"pending": _l("Pending"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed"),
+                    "superseded": _l("Superseded")}

@@ -7,6 +7,13 @@ from __future__ import annotations
 LANG = {"type": "string", "enum": ["en", "es", "pt"]}
 NULLABLE_LANG = {"type": ["string", "null"], "enum": ["en", "es", "pt", None]}
 DATE = {"type": "string", "format": "date-time"}
+# Text fields refuse NUL and the other C0 controls (tab, newline and carriage return excepted), and
+# surrounding whitespace is stripped before the length and "required" checks.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+def _text(max_length: int, **extra) -> dict:
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN, **extra}
 
 
 def _ref(name: str) -> dict:
@@ -37,7 +44,15 @@ PAGE_PARAM = {"name": "page", "in": "query", "required": False,
               "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}
 
 
-def spec(server_url: str) -> dict:
+# Optional fields may be left out or sent as null: both mean "not given".
+WRITTEN_IN = {"type": ["string", "null"], "enum": ["auto", "en", "es", "pt", None],
+              "description": "The language the text is written in; auto (the default) detects it."}
+
+
+def spec(server_url: str, categories: list[str] | None = None) -> dict:
+    """`categories`: the slugs that exist (an enum in the document); any string of 40 if not given."""
+    category = ({"type": "string", "enum": list(categories)} if categories
+                else {"type": "string", "maxLength": 40})
     error_responses = {
         f"E{code}": {
             "description": description,
@@ -70,7 +85,7 @@ def spec(server_url: str) -> dict:
                 "get": {
                     "operationId": "listThreads", "summary": "Threads, newest activity first",
                     "parameters": [{"name": "category", "in": "query", "required": False,
-                                    "schema": {"type": "string", "maxLength": 40}}, PAGE_PARAM, LANG_PARAM],
+                                    "schema": category}, PAGE_PARAM, LANG_PARAM],
                     "responses": {"200": _json(_ref("ThreadList"), "A page of threads"),
                                   **_errors(*AUTH_ERRORS, 422)}},
                 "post": {
@@ -103,7 +118,7 @@ def spec(server_url: str) -> dict:
             "/search": {"get": {
                 "operationId": "search", "summary": "Search posts in their original and translated text",
                 "parameters": [{"name": "q", "in": "query", "required": True,
-                                "schema": {"type": "string", "minLength": 1, "maxLength": 200}}, LANG_PARAM],
+                                "schema": _text(200)}, LANG_PARAM],
                 "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest last"),
                               **_errors(*AUTH_ERRORS, 422)}}},
             "/openapi.json": {"get": {
@@ -172,19 +187,20 @@ def spec(server_url: str) -> dict:
                                             "body_html": {"type": "string"}}},
                 "NewThread": {"type": "object", "additionalProperties": False,
                               "required": ["category", "title", "body"],
-                              "properties": {"category": {"type": "string", "maxLength": 40},
-                                             "title": {"type": "string", "minLength": 1, "maxLength": 200},
-                                             "body": {"type": "string", "minLength": 1, "maxLength": 50000},
-                                             "language": {"type": "string", "enum": ["auto", "en", "es", "pt"]}}},
+                              "properties": {"category": category,
+                                             "title": _text(200),
+                                             "body": _text(50000),
+                                             "language": WRITTEN_IN}},
                 "NewPost": {"type": "object", "additionalProperties": False, "required": ["body"],
-                            "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 50000},
-                                           "language": {"type": "string", "enum": ["auto", "en", "es", "pt"]}}},
+                            "properties": {"body": _text(50000),
+                                           "language": WRITTEN_IN}},
                 "PostEdit": {"type": "object", "additionalProperties": False, "required": ["body"],
-                             "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 50000},
-                                            "title": {"type": "string", "minLength": 1, "maxLength": 200,
-                                                      "description": "Only for a thread's first post."},
-                                            "language": {"type": "string", "enum": ["auto", "en", "es", "pt"]},
-                                            "revision": {"type": "integer",
+                             "properties": {"body": _text(50000),
+                                            "title": {**_text(200), "type": ["string", "null"],
+                                                      "description": "Only for a thread's first post "
+                                                                     "(422 on a reply)."},
+                                            "language": WRITTEN_IN,
+                                            "revision": {"type": ["integer", "null"],
                                                          "description": "The revision you edited; 409 if it moved on."}}},
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],

@@ -19,6 +19,7 @@ from .validation import Field, json_body, query_choice, query_int, query_text
 
 csrf.exempt(bp)
 LANGUAGE_CHOICES = ("auto", "en", "es", "pt")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a bigger one names nothing (and must not reach SQL)
 
 
 def _token() -> str | None:
@@ -58,7 +59,7 @@ def _language() -> str:
 
 
 def _thread_or_404(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id) if 0 < thread_id <= MAX_ID else None
     if thread is None:
         raise ApiError(404, _l("No thread with this id."))
     return thread
@@ -66,7 +67,8 @@ def _thread_or_404(thread_id: int) -> Thread:
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0]))
+    slugs = list(db.session.execute(db.select(Category.slug).order_by(Category.position)).scalars())
+    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0], slugs))
 
 
 @bp.get("/categories")
@@ -148,7 +150,7 @@ def _post_json(post: Post) -> dict:
 
 
 def _post_or_404(post_id: int) -> Post:
-    post = db.session.get(Post, post_id)
+    post = db.session.get(Post, post_id) if 0 < post_id <= MAX_ID else None
     if post is None or post.is_deleted:
         raise ApiError(404, _l("No post with this id."))
     return post

@@ -48,8 +48,8 @@ def json_body(fields: dict[str, Field]) -> dict:
             continue
         else:
             value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-            if spec.required and not value:
-                problems[name] = _l("This field is required.")
+            if not value:  # sent but blank: never stored (an optional title must not become "")
+                problems[name] = _l("This field is required.") if spec.required else _l("This field cannot be empty.")
                 continue
             if spec.max_length and len(value) > spec.max_length:
                 problems[name] = _l("At most %(max)d characters.", max=spec.max_length)

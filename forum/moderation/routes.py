@@ -1,0 +1,54 @@
+"""Moderators' view of translation problems: failed jobs, and a way to try them again."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import update
+from sqlalchemy.orm import joinedload
+
+from .. import jobs
+from ..extensions import db
+from ..models import JobStatus, Post, TranslationJob, utcnow
+from . import bp
+
+
+def moderator_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_moderator:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/translations")
+@moderator_required
+def translations():
+    failed = db.session.execute(
+        db.select(TranslationJob).options(joinedload(TranslationJob.post).joinedload(Post.thread))
+        .where(TranslationJob.status == JobStatus.FAILED).order_by(TranslationJob.finished_at.desc()).limit(200)
+    ).scalars().all()
+    counts = {status.value: count for status, count in db.session.execute(
+        db.select(TranslationJob.status, db.func.count(TranslationJob.id)).group_by(TranslationJob.status)).all()}
+    return render_template("moderation/translations.html", failed=failed, counts=counts, form=FlaskForm())
+
+
+@bp.post("/translations/retry")
+@moderator_required
+def retry_failed():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    ids = db.session.execute(db.select(TranslationJob.id).where(TranslationJob.status == JobStatus.FAILED)).scalars().all()
+    if ids:
+        db.session.execute(update(TranslationJob).where(TranslationJob.id.in_(ids)).values(
+            status=JobStatus.PENDING, attempts=0, next_attempt_at=utcnow(), finished_at=None, dispatched_at=None))
+        db.session.commit()
+        jobs.dispatch(ids)
+    flash(_("%(count)d failed translations are queued again.", count=len(ids)), "success")
+    return redirect(url_for("moderation.translations"))
