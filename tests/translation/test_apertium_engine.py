@@ -78,3 +78,10 @@ def test_control_characters_are_protected_from_the_engine(apertium_engine):
     # Apertium silently drops NUL and ESC; they are protected spans, so they come back
     out = Translator([apertium_engine]).translate("Hello\x00 world \x1b[31m", "en", "es").text
     assert "\x00" in out and "\x1b" in out
+
+
+def test_no_double_spaces_where_apertium_dropped_a_word(apertium_engine):
+    [out] = apertium_engine.translate(["How did you cut leaks?"], "en", "pt")
+    assert "  " not in out
+    [kept] = apertium_engine.translate(["Two  spaces  here"], "en", "es")
+    assert "  " in kept  # the author's own spacing is left alone

@@ -113,7 +113,8 @@ class ApertiumEngine:
             # Should not happen; if a separator got lost, fall back to one call per text.
             return [self.translate([t], source, target)[0] for t in texts] if len(texts) > 1 else \
                 [_decode(document)]
-        return [_decode(p) for p in pieces]
+        # Apertium leaves two or three spaces where it dropped a word ("Como   cortou")
+        return [_tidy(_decode(p), t) for p, t in zip(pieces, texts)]
 
     def _run(self, mode: str, document: str) -> str:
         try:
@@ -126,6 +127,10 @@ class ApertiumEngine:
         if done.returncode != 0:
             raise EngineError(f"apertium {mode} exited {done.returncode}: {done.stderr.strip()[:300]}")
         return done.stdout
+
+
+def _tidy(out: str, source: str) -> str:
+    return out if "  " in source else re.sub(r"(?<=\S) {2,}(?=\S)", " ", out)
 
 
 def _decode(piece: str) -> str:
