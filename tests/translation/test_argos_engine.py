@@ -225,3 +225,10 @@ def test_the_tiny_model_spells_placeholders_itself(argos_engine):
     argos_engine.warm_up()
     [(_, _, spells)] = argos_engine._models.values()
     assert spells
+
+
+def test_brazilian_portuguese_code_pb_serves_pt(tmp_path, tiny_argos_package):
+    engine = ArgosEngine(tmp_path)
+    engine.install(relabel(tiny_argos_package, tmp_path / "en_pb.argosmodel", to_code="pb"))
+    assert [(p.source, p.target) for p in engine.pairs()] == [("en", "pt")]
+    assert engine.translate(["Thanks!"], "en", "pt") == ["¡Gracias!"]  # (the tiny model speaks Spanish)

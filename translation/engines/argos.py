@@ -108,7 +108,7 @@ class ArgosEngine:
                 digest = _sha256(folder / "model" / "model.bin")
                 (folder / _FINGERPRINT_FILE).write_text(digest)
                 _read_package(folder)  # validates before anything is replaced
-                final = self.packages_dir / f"translate-{meta['from_code']}_{meta['to_code']}"
+                final = self.packages_dir / f"translate-{_code(meta['from_code'])}_{_code(meta['to_code'])}"
                 with self._lock:
                     old = None
                     if final.exists():
@@ -321,6 +321,15 @@ def _read_metadata(folder: Path) -> dict[str, Any]:
     return meta
 
 
+# The Argos index also uses "pb" for Brazilian Portuguese; the forum says "pt".
+_CODE_ALIASES = {"pb": "pt", "pt-br": "pt", "pt_br": "pt"}
+
+
+def _code(code: object) -> str:
+    text = str(code)
+    return _CODE_ALIASES.get(text.lower(), text)
+
+
 _fingerprints: dict[tuple[Path, int, int], str] = {}
 
 
@@ -335,8 +344,8 @@ def _read_package(folder: Path) -> ArgosPackage:
         fingerprint = _fingerprints.get(key) or _fingerprints.setdefault(key, _sha256(folder / "model" / "model.bin"))
     return ArgosPackage(
         path=folder,
-        source=str(meta["from_code"]),
-        target=str(meta["to_code"]),
+        source=_code(meta["from_code"]),
+        target=_code(meta["to_code"]),
         package_version=str(meta.get("package_version", "")),
         fingerprint=fingerprint,
         target_prefix=str(meta.get("target_prefix", "") or ""),
