@@ -56,7 +56,7 @@ class ArgosEngine:
         *,
         inter_threads: int = 1,
         intra_threads: int = 1,   # 0 ("all cores") over-subscribes small machines
-        beam_size: int = 2,
+        beam_size: int = 4,       # argostranslate's default; the published model scores use it
         max_tokens: int = 200,    # models raise past 256 subword tokens: longer sentences are cut
         compute_type: str = "auto",
         device: str = "cpu",
