@@ -36,7 +36,15 @@ Part = Union[str, Span]
 _FENCE_OPEN = re.compile(r"^(?P<prefix>[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _BLANK = re.compile(r"^[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
-_HTML_BLOCK = re.compile(r"^ {0,3}<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|\?|![A-Z])")
+# CommonMark HTML blocks: raw/comment/processing/declaration/CDATA starts, block-level tag
+# names, or a line holding nothing but one complete tag. "<b>Note</b>: text" is a paragraph.
+_BLOCK_TAGS = ("address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+               "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|"
+               "hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|"
+               "search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul|script|pre|style|textarea")
+_HTML_BLOCK = re.compile(
+    r"^ {0,3}(?:<!--|<\?|<![A-Za-z]|<!\[CDATA\[|</?(?:" + _BLOCK_TAGS + r")(?:[\s/>]|$)"
+    r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>[ \t]*$)", re.I)
 _THEMATIC_OR_SETEXT = re.compile(r"^[ \t>]*(?:(?:[-*_][ \t]*){3,}|=+[ \t]*|-+[ \t]*)$")
 _LINK_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S.*$")
 _TABLE_ALIGN = re.compile(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")

@@ -257,3 +257,8 @@ def test_marking_engines_change_nothing_protected(doc, engine):
     prefix = re.compile(r"^[ \t>]*(?:[-*+] |\d+[.)] |#+ |\| |\|[-:|]+\||- \[ \] )?")
     for before, after in zip(text.splitlines(), out.splitlines()):
         assert after.startswith(prefix.match(before).group(0))
+
+
+def test_inline_html_at_line_start_is_a_paragraph_but_block_html_is_protected():
+    assert runs_text("<b>Note</b>: read this") == ["Note⟦0⟧: read this"]
+    assert runs_text("<div>\nraw text\n</div>\n\n<span class='x'>\nhello") == []
