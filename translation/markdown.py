@@ -128,7 +128,7 @@ def segment_markdown(text: str) -> list[Part]:
             continue
         prev_code = False
         if not indented:
-            in_list = bool(_LIST_ITEM.match(body))  or (in_list and not prev_blank)
+            in_list = bool(_LIST_ITEM.match(body)) or (in_list and not prev_blank)
         elif _LIST_ITEM.match(body):
             in_list = True
         prev_blank = False
