@@ -93,6 +93,7 @@ def segment_markdown(text: str) -> list[Part]:
     lines = text.splitlines(keepends=True)
     fence: tuple[str, int] | None = None
     in_html = False
+    html_end: re.Pattern[str] | None = None  # None: the block ends at a blank line
     in_table = False
     in_list = False
     prev_blank = True
@@ -108,7 +109,7 @@ def segment_markdown(text: str) -> list[Part]:
             continue
         if in_html:
             out.append(line)
-            in_html = not blank
+            in_html = not (blank if html_end is None else html_end.search(body))
             prev_blank = blank
             continue
         m = _FENCE_OPEN.match(body)
@@ -134,7 +135,8 @@ def segment_markdown(text: str) -> list[Part]:
         prev_blank = False
         if _HTML_BLOCK.match(body):
             out.append(line)
-            in_html = True
+            html_end = _html_block_end(body)
+            in_html = not (html_end is not None and html_end.search(body, body.index("<") + 2))
             continue
         if in_table or ("|" in body and n + 1 < len(lines) and _TABLE_ALIGN.match(_split_eol(lines[n + 1])[0])
                         and not _TABLE_ALIGN.match(body)):
@@ -151,6 +153,22 @@ def segment_markdown(text: str) -> list[Part]:
         _content_line(body, out)
         out.append(eol)
     return _merge(out)
+
+
+_HTML_ENDS = [  # CommonMark HTML block types 1-5 end at a marker, not at a blank line
+    (re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:[\s>]|$)", re.I), re.compile(r"</(?:script|pre|style|textarea)>", re.I)),
+    (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")),
+    (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
+    (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>")),
+    (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")),
+]
+
+
+def _html_block_end(body: str) -> re.Pattern[str] | None:
+    for start, end in _HTML_ENDS:
+        if start.match(body):
+            return end
+    return None
 
 
 def segment_text(text: str) -> list[Part]:

@@ -262,3 +262,9 @@ def test_marking_engines_change_nothing_protected(doc, engine):
 def test_inline_html_at_line_start_is_a_paragraph_but_block_html_is_protected():
     assert runs_text("<b>Note</b>: read this") == ["Note⟦0⟧: read this"]
     assert runs_text("<div>\nraw text\n</div>\n\n<span class='x'>\nhello") == []
+
+
+def test_html_blocks_end_where_commonmark_ends_them():
+    assert runs_text("<!-- note -->\ntext after") == ["text after"]
+    assert runs_text("<pre>\ncode\n\nmore\n</pre>\nafter pre") == ["after pre"]
+    assert runs_text("<div>\nraw\n</div>\nstill html\n\nnow text") == ["now text"]
