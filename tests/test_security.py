@@ -93,16 +93,17 @@ def test_posting_and_api_calls_are_rate_limited(app, client, auth, member):
     assert api[-1].get_json()["error"]["code"] == "rate_limited" and "Retry-After" in api[-1].headers
 
 
-def test_production_cookies_are_secure(monkeypatch, app_config, member, password):
+def test_production_cookies_are_secure(monkeypatch, tmp_path, app, client, member, password):
+    from forum.config import settings
+
     monkeypatch.setenv("FORUM_ENV", "production")
-    config = {k: v for k, v in app_config.items() if not k.startswith("SESSION_COOKIE")}
-    app = create_app(config)
-    with app.app_context():
-        response = app.test_client().post("/login", data={"email": member.email, "password": password})
-        db.session.remove()
-        db.engine.dispose()
-    cookie = response.headers["Set-Cookie"]
-    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    monkeypatch.setenv("SECRET_KEY", "x")
+    production = settings(str(tmp_path))
+    assert production["SESSION_COOKIE_SECURE"] and production["REMEMBER_COOKIE_SECURE"]
+    app.config.update({k: v for k, v in production.items() if "COOKIE" in k})
+    response = client.post("/login", data={"email": member.email, "password": password, "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
 
 
 def test_no_secret_in_error_pages(app, client, monkeypatch):

@@ -1,5 +1,6 @@
 """Translate on write: outbox jobs, workers, stored translations, reading in the reader's language."""
 import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -270,12 +271,13 @@ def test_posting_returns_while_the_engine_is_still_working(app, client, auth, me
         assert {j.status for j in _jobs()} >= {JobStatus.RUNNING}
     finally:
         release.set()
-        worker = jobs.thread_worker(app)
-        for _ in range(100):
+        for _ in range(300):  # bounded wait for the worker thread to finish both jobs
             if {j.status for j in _jobs()} == {JobStatus.DONE}:
                 break
-            release.wait(0.1)
+            time.sleep(0.1)
+        worker = jobs.thread_worker(app)
         worker.stop()
+        assert not worker._thread.is_alive()
     assert {j.status for j in _jobs()} == {JobStatus.DONE}
 
 
