@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from .errors import ApiError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls (tab, newline, carriage return excepted), and lone surrogates, which Python's JSON
+# decoder lets through ("\\ud800") but UTF-8 and PostgreSQL cannot store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
