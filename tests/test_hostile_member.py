@@ -787,8 +787,6 @@ def test_api_ids_out_of_range_are_404(api, hostile, post_id):
         assert error_of(response)["code"] == "not_found"
 
 
-@pytest.mark.xfail(strict=True, reason="pages pass ids beyond the database's integer range to SQL (500): "
-                                      "bound the int converter in forum/__init__.py (see the report)")
 @pytest.mark.parametrize("url", ["/t/{big}", "/p/{big}", "/p/{big}/history", "/p/{big}/edit"])
 def test_page_ids_out_of_range_are_404(client, auth, hostile, url):
     auth.login(hostile)
