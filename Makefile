@@ -30,6 +30,8 @@ extract-catalogs: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
+	@# Which languages can be translated here (no engine: posts wait, untranslated, until one is installed).
+	-$(FLASK) translation list
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
