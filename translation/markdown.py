@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence, Union
 
-from translation.placeholders import Ph, Piece, Run
+from translation.placeholders import MARK_RANGE, Ph, Piece, Run
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ _INLINE_COMMON = [
     r"[^\W_]+(?:_+[^\W_]+)+",                                          # snake_case identifier
     r"[-+]?\d+(?:[.,:/' \u00a0\u202f-]\d+)*%?",                        # numbers, phone numbers, ranges
     r"[⟦⟧]",                                                          # our token brackets
-    r"[\x00-\x08\x0b-\x1f\x7f]+",                                        # control characters (engines drop them)
+    r"[\x00-\x08\x0b-\x1f\x7f" + MARK_RANGE + "]+",                         # control characters (engines drop them)
 ]
 _INLINE_EMPHASIS = r"[*_~]+"
 _MD_INLINE = re.compile("|".join(f"(?:{p})" for p in _INLINE_MARKDOWN + _INLINE_COMMON + [_INLINE_EMPHASIS]), re.S)
@@ -98,16 +98,19 @@ def segment_markdown(text: str) -> list[Part]:
     in_list = False
     prev_blank = True
     prev_code = False
+    para = _Paragraph(out)
     for n, line in enumerate(lines):
         body, eol = _split_eol(line)
         blank = bool(_BLANK.match(body))
         if fence is not None:
+            para.flush()
             out.append(line)
             stripped = body.lstrip(" \t>")
             if stripped.startswith(fence[0] * fence[1]) and not stripped.strip(fence[0] + " \t"):
                 fence = None
             continue
         if in_html:
+            para.flush()
             out.append(line)
             in_html = not (blank if html_end is None else html_end.search(body))
             prev_blank = blank
@@ -115,15 +118,18 @@ def segment_markdown(text: str) -> list[Part]:
         m = _FENCE_OPEN.match(body)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             fence = (m.group("fence")[0], len(m.group("fence")))
+            para.flush()
             out.append(line)
             in_table = False
             continue
         if blank:
+            para.flush()
             out.append(line)
             prev_blank, in_table = True, False
             continue
         indented = bool(_INDENTED.match(body))
         if indented and (prev_code or (prev_blank and not in_list)):
+            para.flush()
             out.append(line)  # indented code block
             prev_code, prev_blank = True, False
             continue
@@ -134,12 +140,14 @@ def segment_markdown(text: str) -> list[Part]:
             in_list = True
         prev_blank = False
         if _HTML_BLOCK.match(body):
+            para.flush()
             out.append(line)
             html_end = _html_block_end(body)
             in_html = not (html_end is not None and html_end.search(body, body.index("<") + 2))
             continue
         if in_table or ("|" in body and n + 1 < len(lines) and _TABLE_ALIGN.match(_split_eol(lines[n + 1])[0])
                         and not _TABLE_ALIGN.match(body)):
+            para.flush()
             if _TABLE_ALIGN.match(body):
                 out.append(line)
             else:
@@ -148,10 +156,11 @@ def segment_markdown(text: str) -> list[Part]:
             in_table = True
             continue
         if _THEMATIC_OR_SETEXT.match(body) or _LINK_REF_DEF.match(body):
+            para.flush()
             out.append(line)
             continue
-        _content_line(body, out)
-        out.append(eol)
+        para.add(body, eol)
+    para.flush()
     return _merge(out)
 
 
@@ -205,17 +214,56 @@ def _split_eol(line: str) -> tuple[str, str]:
     return line, ""
 
 
-def _content_line(body: str, out: list[Part]) -> None:
-    prefix = _PREFIX.match(body).group(0)
-    rest = body[len(prefix):]
-    suffix = ""
-    if "#" in prefix:
-        m = _HEADING_CLOSE.search(rest)
-        if m:
-            rest, suffix = rest[: m.start()], m.group(0)
-    out.append(prefix)
-    _inline(rest, out, _MD_INLINE)
-    out.append(suffix)
+class _Paragraph:
+    """Consecutive lines of one paragraph, joined into one run.
+
+    A hard-wrapped sentence reaches the engine whole; each line break (with the next line's
+    quote markers or indentation) is a placeholder, so every line comes back where it was.
+    """
+
+    def __init__(self, out: list[Part]) -> None:
+        self.out = out
+        self.pieces: list[Piece] = []
+        self.eol = ""
+        self.quote_depth = -1  # -1: no paragraph open
+
+    def add(self, body: str, eol: str) -> None:
+        prefix = _PREFIX.match(body).group(0)
+        rest = body[len(prefix):]
+        continues = (self.quote_depth >= 0 and prefix.count(">") == self.quote_depth
+                     and not prefix.replace(">", "").strip())  # quote markers and spaces only
+        if not continues:
+            self.flush()
+            if "#" in prefix:  # a heading is a paragraph of its own, with its closing #s
+                m = _HEADING_CLOSE.search(rest)
+                suffix = ""
+                if m:
+                    rest, suffix = rest[: m.start()], m.group(0)
+                self.out.append(prefix)
+                _inline(rest, self.out, _MD_INLINE)
+                self.out.append(suffix + eol)
+                return
+            self.out.append(prefix)
+            self.quote_depth = prefix.count(">")
+            self.pieces = _pieces(rest, _MD_INLINE)
+        else:
+            separator = self.eol + prefix
+            if self.pieces and isinstance(self.pieces[-1], str):  # trailing spaces (hard break)
+                kept = self.pieces[-1].rstrip(" \t")
+                separator = self.pieces[-1][len(kept):] + separator
+                self.pieces[-1] = kept
+            _append_ph(self.pieces, separator, soft=True)
+            following = _pieces(rest, _MD_INLINE)
+            if following and isinstance(following[0], Ph):  # keep the soft break on its own
+                self.pieces.append(following.pop(0))
+            self.pieces.extend(following)
+        self.eol = eol
+
+    def flush(self) -> None:
+        if self.quote_depth >= 0:
+            _emit_span([p for p in self.pieces if p != ""], self.out)
+            self.out.append(self.eol)
+        self.pieces, self.eol, self.quote_depth = [], "", -1
 
 
 def _table_row(body: str, out: list[Part]) -> None:
@@ -247,23 +295,35 @@ def _table_row(body: str, out: list[Part]) -> None:
 
 def _inline(text: str, out: list[Part], pattern: re.Pattern[str]) -> None:
     """Append protected text and at most one Span for this stretch of a line."""
-    if not text:
-        return
+    if text:
+        _emit_span(_pieces(text, pattern), out)
+
+
+def _pieces(text: str, pattern: re.Pattern[str]) -> list[Piece]:
+    """Text pieces and protected pieces (adjacent protected spans merged into one)."""
     pieces: list[Piece] = []
     pos = 0
     for m in pattern.finditer(text):
         if m.start() > pos:
             pieces.append(text[pos:m.start()])
         if m.end() > m.start():
-            if pieces and isinstance(pieces[-1], Ph):
-                pieces[-1] = Ph(pieces[-1].out + m.group(0))  # adjacent spans: one placeholder
-            else:
-                pieces.append(Ph(m.group(0)))
+            _append_ph(pieces, m.group(0))
         pos = m.end()
     if pos < len(text):
         pieces.append(text[pos:])
+    return pieces
 
-    # Leading/trailing protected spans and whitespace stay outside the run.
+
+def _append_ph(pieces: list[Piece], value: str, soft: bool = False) -> None:
+    if not soft and pieces and isinstance(pieces[-1], Ph) and not pieces[-1].soft:
+        pieces[-1] = Ph(pieces[-1].out + value)  # one placeholder, not two in a row
+    else:
+        pieces.append(Ph(value, soft))
+
+
+def _emit_span(pieces: list[Piece], out: list[Part]) -> None:
+    """Leading/trailing protected spans and whitespace stay outside the run."""
+    pieces = list(pieces)
     head: list[str] = []
     while pieces and (isinstance(pieces[0], Ph) or not pieces[0].strip()):
         p = pieces.pop(0)

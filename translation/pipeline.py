@@ -10,7 +10,7 @@ from translation.errors import EngineError, NoEngineAvailable, TranslationError,
 from translation.glossary import Glossary
 from translation.markdown import Span, assemble, segment_markdown, segment_text
 from translation.memory import MemoryKey, TranslationMemory, text_hash
-from translation.placeholders import Run, normalize
+from translation.placeholders import Run
 
 SUPPORTED_LANGUAGES = ("en", "es", "pt")
 FORMATS = ("markdown", "text")
@@ -136,7 +136,8 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
             raise EngineError(f"{info.engine} failed: {exc!r}") from exc
         if len(outputs) != len(missing):
             raise EngineError(f"{info.engine} returned {len(outputs)} results for {len(missing)} runs")
-        fresh = {t: normalize(o, t.count("⟦")) for t, o in zip(missing, outputs)}
+        # stored as the engine wrote them: Run.fill restores placeholders whatever they look like
+        fresh = {t: str(o) for t, o in zip(missing, outputs)}
         known.update(fresh)
         if memory is not None:
             memory.put_many({keys[t]: o for t, o in fresh.items()})

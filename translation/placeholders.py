@@ -1,21 +1,32 @@
 """Runs of translatable text with placeholders for protected spans.
 
-A run is what an engine sees: a sentence or a line such as ``Run ⟦0⟧ before you push``
+A run is what an engine sees: a sentence or a paragraph such as ``Run ⟦0⟧ before you push``
 where ``⟦0⟧`` stands for a protected span (inline code, a link target, a glossary term).
 Placeholders are numbered in order of appearance. Whatever the engine does to them
-(drop, duplicate, reorder, invent), :func:`normalize` puts back every placeholder exactly
+(drop, duplicate, reorder, invent), :meth:`Run.fill` puts back every placeholder exactly
 once and in the original order, so re-assembly is exact by construction and no token leaks.
+
+Soft line breaks (a paragraph written over several lines) are placeholders too, but they
+only need to stay in order among themselves and between words: one the engine dropped or
+pushed to an edge goes back at the nearest space to where it was, so the paragraph keeps
+its lines (and its blockquote markers or list indentation, which travel with the break).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Collection, Sequence, Union
 
 OPEN, CLOSE = "⟦", "⟧"
 TOKEN_RE = re.compile(r"⟦\s*(\d{1,4})\s*⟧")
 _STRAY_RE = re.compile(r"[⟦⟧]")
 _CANONICAL_RE = re.compile(r"⟦(\d{1,4})⟧")
+# Soft breaks are parked on private-use characters while the other placeholders are
+# normalized (Markdown segmentation protects these characters, so text never holds them).
+_MARK_BASE = 0xF0000
+MARK_RANGE = "\U000f0000-\U000f0fff"
+_FILL_RE = re.compile(rf"[ \t]*([{MARK_RANGE}])[ \t]*|⟦(\d{{1,4}})⟧")
 
 
 def token(i: int) -> str:
@@ -24,9 +35,14 @@ def token(i: int) -> str:
 
 @dataclass(frozen=True)
 class Ph:
-    """A protected span inside a run; ``out`` is what re-assembly writes in its place."""
+    """A protected span inside a run; ``out`` is what re-assembly writes in its place.
+
+    ``soft`` marks a line break inside a paragraph: the engine sees it between spaces
+    (``word ⟦3⟧ word``, not glued to the words) and re-assembly drops those spaces again.
+    """
 
     out: str
+    soft: bool = False
 
 
 Piece = Union[str, Ph]
@@ -36,59 +52,117 @@ Piece = Union[str, Ph]
 class Run:
     text: str                 # with ⟦n⟧ tokens, what engines and the memory see
     values: tuple[str, ...]   # value written back for ⟦n⟧
+    # soft line breaks: (id, relative position in the source text, 0..1)
+    soft: tuple[tuple[int, float], ...] = ()
 
     @classmethod
     def from_pieces(cls, pieces: Sequence[Piece]) -> "Run":
         parts: list[str] = []
         values: list[str] = []
+        soft: list[tuple[int, int]] = []
+        length = 0
         for piece in pieces:
             if isinstance(piece, Ph):
-                parts.append(token(len(values)))
+                if piece.soft:
+                    soft.append((len(values), length))
+                    part = f" {token(len(values))} "
+                else:
+                    part = token(len(values))
                 values.append(piece.out)
             else:
-                parts.append(piece)
-        return cls("".join(parts), tuple(values))
+                part = piece
+            parts.append(part)
+            length += len(part)
+        return cls("".join(parts), tuple(values), tuple((i, at / max(length, 1)) for i, at in soft))
 
     def fill(self, translated: str) -> str:
-        """Write the placeholder values into a translated run (normalizing it first)."""
-        text = normalize(translated, len(self.values))
-        return TOKEN_RE.sub(lambda m: self.values[int(m.group(1))], text)
+        """Write the placeholder values into a translated run."""
+        soft_ids = {i for i, _ in self.soft}
+        if soft_ids:
+            translated = self._park_soft_breaks(translated, soft_ids)
+        text = normalize(translated, len(self.values), skip=soft_ids)
+
+        def value(m: re.Match[str]) -> str:
+            if m.group(1) is not None:  # a parked soft break eats the spaces around it
+                return self.values[ord(m.group(1)) - _MARK_BASE]
+            return self.values[int(m.group(2))]
+
+        return _FILL_RE.sub(value, text)
+
+    def _park_soft_breaks(self, text: str, soft_ids: set[int]) -> str:
+        """Replace soft-break tokens by markers. If the engine kept every break once, in
+        order and between words, they stay where it put them; otherwise all of them go
+        at the spaces nearest to their original relative positions, in order."""
+        found = [(int(m.group(1)), m.start(), m.end()) for m in TOKEN_RE.finditer(text)
+                 if int(m.group(1)) in soft_ids]
+        ordered = [i for i, _ in self.soft]
+        engine_kept_them = [f[0] for f in found] == ordered and all(
+            _has_words(text[:start]) and _has_words(text[end:]) for _, start, end in found)
+        if engine_kept_them:
+            return TOKEN_RE.sub(lambda m: _mark(int(m.group(1))) if int(m.group(1)) in soft_ids else m.group(0), text)
+
+        text = TOKEN_RE.sub(lambda m: " " if int(m.group(1)) in soft_ids else m.group(0), text)
+        lo = 0
+        for i, anchor in self.soft:
+            target = max(round(anchor * len(text)), lo)
+            # a space with something written on both sides, so no line comes out empty
+            spaces = [k for k in range(lo, len(text)) if text[k] == " " and _has_words(text[lo:k])
+                      and _has_words(text[k:])]
+            if not spaces:  # too few words left: the break goes last (the paragraph ends anyway)
+                text = f"{text} {_mark(i)}"
+                lo = len(text)
+                continue
+            at = min(spaces, key=lambda k: abs(k - target))
+            text = f"{text[:at]} {_mark(i)} {text[at:]}"
+            lo = at + 2
+        return text
 
 
-def normalize(text: str, count: int) -> str:
-    """Return text where ⟦0⟧..⟦count-1⟧ each appear once, in increasing order.
+def _mark(i: int) -> str:
+    return chr(_MARK_BASE + i)
+
+
+def _has_words(text: str) -> bool:
+    """Something besides spaces, placeholders and parked breaks."""
+    return bool(re.sub(rf"[\s{MARK_RANGE}]", "", TOKEN_RE.sub("", text)))
+
+
+def normalize(text: str, count: int, skip: Collection[int] = ()) -> str:
+    """Return text where each of ⟦0⟧..⟦count-1⟧ (except ``skip``) appears once, in order.
 
     Placeholders the engine kept in order stay where it put them (the longest increasing
     subsequence); the others are re-inserted just before the next kept one, or at the end.
+    Skipped ids are removed wherever they appear (the caller handles them).
     """
-    if text.count(OPEN) == count and text.count(CLOSE) == count and \
-            _CANONICAL_RE.findall(text) == [str(i) for i in range(count)]:
+    wanted = [i for i in range(count) if i not in skip]
+    if text.count(OPEN) == len(wanted) and text.count(CLOSE) == len(wanted) and \
+            _CANONICAL_RE.findall(text) == [str(i) for i in wanted]:
         return text  # the usual case: the engine kept them all, in order
-    found: list[tuple[int, int, int]] = []  # (id, start, end)
+    wanted_set = set(wanted)
+    found: list[tuple[int, int, int]] = []  # (id, start, end), first copy of each
     for m in TOKEN_RE.finditer(text):
         i = int(m.group(1))
-        if i < count and all(f[0] != i for f in found):  # first copy of a duplicate wins
+        if i in wanted_set and all(f[0] != i for f in found):
             found.append((i, m.start(), m.end()))
-    keep = _longest_increasing([f[0] for f in found])
-    kept = {found[k][0]: found[k] for k in keep}
+    kept = {found[k][0]: found[k] for k in _longest_increasing([f[0] for f in found])}
 
-    # Rebuild: text without any token or stray bracket, then tokens at their slots.
     out: list[str] = []
     pos = 0
-    pending = 0  # next id to emit
+    todo = iter(wanted)
+    pending = next(todo, None)
     for i in sorted(kept):
         _, start, end = kept[i]
         out.append(_strip(text[pos:start]))
-        while pending < i:  # missing ones go just before the next kept placeholder
+        while pending is not None and pending < i:  # missing ones go just before the next kept one
             out.append(token(pending))
-            pending += 1
+            pending = next(todo, None)
         out.append(token(i))
-        pending = i + 1
+        pending = next(todo, None)
         pos = end
     out.append(_strip(text[pos:]))
-    while pending < count:
+    while pending is not None:
         out.append(token(pending))
-        pending += 1
+        pending = next(todo, None)
     return "".join(out)
 
 
@@ -100,8 +174,6 @@ def _longest_increasing(seq: list[int]) -> list[int]:
     """Indices of a longest strictly increasing subsequence (patience sorting)."""
     if not seq:
         return []
-    import bisect
-
     tails: list[int] = []       # smallest tail value for each length
     tail_idx: list[int] = []
     prev = [-1] * len(seq)

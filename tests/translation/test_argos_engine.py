@@ -232,3 +232,19 @@ def test_brazilian_portuguese_code_pb_serves_pt(tmp_path, tiny_argos_package):
     engine.install(relabel(tiny_argos_package, tmp_path / "en_pb.argosmodel", to_code="pb"))
     assert [(p.source, p.target) for p in engine.pairs()] == [("en", "pt")]
     assert engine.translate(["Thanks!"], "en", "pt") == ["¡Gracias!"]  # (the tiny model speaks Spanish)
+
+
+def test_a_paragraph_written_over_several_lines_is_translated_sentence_by_sentence(argos_engine):
+    doc = "> Thank you for the help.\n> Welcome to the forum. It is **very**\n> important.\n"
+    out = Translator([argos_engine]).translate(doc, "en", "es").text
+    # one run for the whole quote; the breaks, with their "> ", stay between the sentences
+    assert out.startswith("> Gracias por la ayuda.\n> Bienvenidos al foro.")
+    assert out.count("\n> ") == 2 and out.endswith("\n")
+
+
+def test_placeholders_are_numbered_per_sentence_for_the_model(argos_engine):
+    # the run is "It is ⟦0⟧very⟦1⟧ important. Run ⟦2⟧ before you push."; the model sees
+    # the second sentence as "Run ⟦0⟧ before you push.", as in its training data
+    doc = "It is **very** important. Run `make test` before you push."
+    out = Translator([argos_engine]).translate(doc, "en", "es").text
+    assert out == "Es **muy** importante. Ejecuta `make test` antes de hacer push."

@@ -203,19 +203,25 @@ class ArgosEngine:
 
     def _translate_package(self, package: ArgosPackage, texts: list[str]) -> list[str]:
         translator, sp, spells_placeholders = self._model(package)
-        if not spells_placeholders:
-            texts = [_placeholders_to_numbers(t) for t in texts]
-        # plan[i] = list of (first batch index, chunk count, trailing whitespace) per sentence
-        plan: list[list[tuple[int, int, str]]] = []
+        # plan[i]: per sentence (first batch index or -1, chunk count, text before, text after);
+        # placeholders and spaces at a sentence's edges stay out of the model (soft line
+        # breaks, closing emphasis...), so it sees the sentence it was trained on
+        plan: list[list[tuple[int, int, str, str]]] = []
         batch: list[list[str]] = []
+        local_ids: list[list[int]] = []  # per translated sentence: local placeholder -> run placeholder
         for text in texts:
             sentences = []
             for sentence, space in split_sentences(text):
-                if not sentence.strip():
-                    sentences.append((-1, 0, sentence + space))
+                lead, core, trail = _EDGES_RE.match(sentence).groups()
+                if not any(c.isalpha() for c in core):
+                    sentences.append((-1, 0, sentence + space, ""))
                     continue
-                chunks = _chunk(sp.encode(sentence, out_type=str), self.max_tokens)
-                sentences.append((len(batch), len(chunks), space))
+                core, ids = _localize(core)
+                if not spells_placeholders:
+                    core = _placeholders_to_numbers(core)
+                chunks = _chunk(sp.encode(core, out_type=str), self.max_tokens)
+                sentences.append((len(batch), len(chunks), lead, trail + space))
+                local_ids.append(ids)
                 batch.extend(chunks)
             plan.append(sentences)
         if not batch:
@@ -238,26 +244,47 @@ class ArgosEngine:
             # decode_pieces keeps "_" (argostranslate turns job_id into "job id"); " ⁇ " is how
             # SentencePiece spells an unknown piece: never show it
             decoded.append(_UNK_RE.sub(" ", sp.decode_pieces(tokens)).strip())
+        if not spells_placeholders:
+            decoded = [_numbers_to_placeholders(d) for d in decoded]
         out = []
+        sentence_no = 0
         for sentences in plan:
             parts = []
-            for start, count, space in sentences:
+            for start, count, before, after in sentences:
                 if start < 0:
-                    parts.append(space)
+                    parts.append(before)
                 else:
-                    parts.append(" ".join(decoded[start:start + count]) + space)
+                    text = _globalize(" ".join(decoded[start:start + count]), local_ids[sentence_no])
+                    sentence_no += 1
+                    parts.append(before + text + after)
             out.append("".join(parts))
-        if not spells_placeholders:
-            out = [_numbers_to_placeholders(t) for t in out]
         return out
 
 
 _UNK_RE = re.compile(r"\s*⁇\s*")
+_EDGES_RE = re.compile(r"((?:\s*⟦\d+⟧)*\s*)(.*?)((?:\s*⟦\d+⟧)*\s*)$", re.S)
 # Real Argos vocabularies cannot spell ⟦0⟧ (it would come out as " ⁇ "). Models copy numbers
 # faithfully, and a run never holds a bare digit (numbers are protected spans), so placeholder
 # n travels as the number 7nn and comes back as ⟦n⟧. What the model drops, the pipeline restores.
 _NUMBER_BASE = 700
 _NUMBER_RE = re.compile(r"(?<![\d.,])7(\d\d)(?!\d)(?![.,]\d)")
+
+
+def _localize(sentence: str) -> tuple[str, list[int]]:
+    """Number a sentence's placeholders from 0, as the model saw them in training data."""
+    ids: list[int] = []
+
+    def local(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        if i not in ids:
+            ids.append(i)
+        return token(ids.index(i))
+
+    return TOKEN_RE.sub(local, sentence), ids
+
+
+def _globalize(text: str, ids: list[int]) -> str:
+    return TOKEN_RE.sub(lambda m: token(ids[int(m.group(1))]) if int(m.group(1)) < len(ids) else "", text)
 
 
 def _spells_placeholders(sp: Any) -> bool:
