@@ -5,8 +5,9 @@ The document becomes a list of parts: protected strings, copied byte for byte, a
 an identity engine round-trips every document by construction, and a translating engine
 can only change the text inside runs.
 
-Granularity is one run per line (or table cell): forum posts are written in a textarea
-with one paragraph per line, and a line never carries structure across its end.
+Granularity is one run per paragraph, heading, list item or table cell. A paragraph
+written over several lines is still one run (the engine sees whole sentences): its line
+breaks, with the next line's quote markers or indentation, are soft placeholders.
 Protected: fenced and indented code, HTML blocks, table pipes and alignment rows, list
 markers and numbering, task boxes, heading and blockquote markers, thematic breaks,
 link reference definitions; inside a line: inline code, autolinks, URLs, e-mail
