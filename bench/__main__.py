@@ -1,4 +1,6 @@
-"""`python -m bench` (make bench): run the benchmarks."""
-from bench.translation import main
+"""`python -m bench` (make bench): the translation pipeline benchmark, then translate-on-write."""
+from bench import posting, translation
 
-main()
+translation.main([])
+print()
+posting.main()
