@@ -143,9 +143,10 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
             memory.put_many({keys[t]: o for t, o in fresh.items()})
 
     translated = assemble(runs, [known[t] for t in texts])
+    sent = set(missing)
     return TranslationResult(
         text=translated, source=source, target=target, engine=info.engine, model_version=info.model_version,
-        runs_total=len(texts), runs_from_memory=sum(1 for t in texts if t not in missing), runs_sent=len(missing))
+        runs_total=len(texts), runs_from_memory=sum(1 for t in texts if t not in sent), runs_sent=len(missing))
 
 
 def translate_document(text: str, source: str, target: str, *, format: str = "markdown",
