@@ -16,31 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PASSWORD = "correct horse battery"
-REQUIRE_ALL = os.environ.get("FORUM_REQUIRE_ALL_TESTS") == "1"
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip where a component is missing; in CI (FORUM_REQUIRE_ALL_TESTS=1) that is a failure."""
-    if REQUIRE_ALL:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
-
-
-def _base_config(database_url: str, instance: Path) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "ARGOS_DATA_DIR": str(instance / "argos"),
-        "SERVER_BASE_URL": "http://forum.test",
-        # Tests run translation jobs themselves (forum.jobs.run_pending) with engines they choose.
-        "TRANSLATION_WORKER": "off",
-        "TRANSLATION_ENGINES": [],
-        "TRANSLATION_RETRY_SECONDS": 0,
-    }
+from testkit import (  # noqa: E402,F401
+    PASSWORD, REQUIRE_ALL, Auth, FakeEngine, _base_config, skip_or_fail, use_engines)
 
 
 def _migrate(database_url: str, instance: Path) -> None:
@@ -194,17 +171,6 @@ def password() -> str:
     return PASSWORD
 
 
-class Auth:
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, user, password: str = PASSWORD, **kwargs):
-        return self.client.post("/login", data={"email": user.email, "password": password}, **kwargs)
-
-    def logout(self):
-        return self.client.post("/logout")
-
-
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)
@@ -248,58 +214,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "redis: needs TEST_REDIS_URL (RQ on Redis)")
 
 
-class FakeEngine:
-    """A translation engine for forum tests: marks text with the target language, counts calls."""
-
-    name = "fake"
-
-    def __init__(self, version: str = "1.0", pairs=None, fail: int = 0, empty: bool = False, hook=None):
-        from translation import PairInfo
-
-        langs = ("en", "es", "pt")
-        self.version = version
-        self._pairs = pairs if pairs is not None else [(s, t) for s in langs for t in langs if s != t]
-        self._info = PairInfo
-        self.fail = fail          # raise on this many calls (then work); -1 = always
-        self.empty = empty
-        self.hook = hook          # called with (texts, source, target) before translating
-        self.calls: list[tuple[str, str, list[str]]] = []
-
-    def status(self):
-        from translation import EngineStatus
-
-        return EngineStatus(self.name, True)
-
-    def pairs(self):
-        return [self._info(s, t, self.name, self.version) for s, t in self._pairs]
-
-    def translate(self, texts, source, target):
-        self.calls.append((source, target, list(texts)))
-        if self.hook:
-            self.hook(texts, source, target)
-        if self.fail:
-            self.fail -= 1 if self.fail > 0 else 0
-            raise RuntimeError("engine exploded")
-        if self.empty:
-            return ["" for _ in texts]
-        return [f"[{target}] {t}" for t in texts]
-
-    @property
-    def texts_sent(self) -> list[str]:
-        return [t for _s, _t, texts in self.calls for t in texts]
-
-
 @pytest.fixture
 def engine(app) -> FakeEngine:
     """Install a FakeEngine as the forum's only translation engine."""
     fake = FakeEngine()
     use_engines(app, [fake])
     return fake
-
-
-def use_engines(app, engines) -> None:
-    app.config["TRANSLATION_ENGINES"] = list(engines)
-    app.extensions.pop("forum_translator", None)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from conftest import FakeEngine, _base_config, skip_or_fail, use_engines
+from testkit import FakeEngine, _base_config, skip_or_fail, use_engines
 
 MAX_EXAMPLES = 25   # per operation and phase: the whole run stays well under a minute on 2 cores
 TIMEOUT = 300       # a hung run fails the test instead of hanging CI

@@ -19,7 +19,7 @@ from babel.support import Translations
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from conftest import PASSWORD, _base_config, skip_or_fail
+from testkit import PASSWORD, _base_config, skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "forum" / "translations"

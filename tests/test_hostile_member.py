@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 
-from conftest import Auth, FakeEngine
+from testkit import Auth, FakeEngine
 from forum import jobs
 from forum.extensions import db
 from forum.models import ApiToken, City, Invite, Post, PostTranslation, Role, Thread, User, utcnow

@@ -8,7 +8,7 @@ from forum.models import JobStatus, TranslationJob
 
 
 def _failed_setup(app, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     app.config["TRANSLATION_MAX_ATTEMPTS"] = 1
     set_engines([FakeEngine(fail=-1)])
@@ -19,7 +19,7 @@ def _failed_setup(app, member, make_thread, set_engines):
 
 def test_moderators_see_failed_translations_and_retry_them(app, client, auth, member, make_user, make_thread,
                                                           set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     _failed_setup(app, member, make_thread, set_engines)
     auth.login(make_user(role="moderator"))

@@ -88,7 +88,7 @@ def test_pending_translation_shows_the_original_with_a_badge(client, member, mak
 
 
 def test_a_failed_translation_says_so_and_the_page_still_works(app, client, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     app.config["TRANSLATION_MAX_ATTEMPTS"] = 3
     broken = FakeEngine(fail=-1)
@@ -104,7 +104,7 @@ def test_a_failed_translation_says_so_and_the_page_still_works(app, client, memb
 
 
 def test_empty_engine_output_is_a_failure_not_a_blank_post(app, client, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     app.config["TRANSLATION_MAX_ATTEMPTS"] = 2
     set_engines([FakeEngine(empty=True)])
@@ -115,7 +115,7 @@ def test_empty_engine_output_is_a_failure_not_a_blank_post(app, client, member, 
 
 
 def test_a_flaky_engine_is_retried(app, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     set_engines([FakeEngine(fail=1)])
     post = make_thread(member, body="Perdemos agua.", language="es").posts[0]
@@ -124,7 +124,7 @@ def test_a_flaky_engine_is_retried(app, member, make_thread, set_engines):
 
 
 def test_failed_jobs_can_be_retried_from_the_command_line(app, runner, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     app.config["TRANSLATION_MAX_ATTEMPTS"] = 1
     set_engines([FakeEngine(fail=-1)])
@@ -154,7 +154,7 @@ def test_an_edit_sends_only_the_changed_paragraph_to_the_engine(app, member, mak
 
 
 def test_a_result_for_an_edited_post_is_dropped_and_redone(app, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
     from forum.models import Post
     from forum.threads import services
 
@@ -206,7 +206,7 @@ def test_the_same_job_delivered_twice_is_translated_once(member, make_thread, en
 
 
 def test_a_pair_without_an_engine_waits_then_runs_when_one_is_installed(runner, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     set_engines([FakeEngine(pairs=[("en", "es")])])
     post = make_thread(member, body="Hello.", language="en").posts[0]
@@ -221,7 +221,7 @@ def test_a_pair_without_an_engine_waits_then_runs_when_one_is_installed(runner, 
 
 
 def test_retranslate_stale_after_a_model_upgrade_records_the_new_version(runner, member, make_thread, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     set_engines([FakeEngine(version="1.0")])
     post = make_thread(member, body="Hello.", language="en").posts[0]
@@ -250,7 +250,7 @@ def test_an_expired_lease_is_swept_and_the_job_finishes_once(app, member, make_t
 
 
 def test_posting_returns_while_the_engine_is_still_working(app, client, auth, member, set_engines):
-    from conftest import FakeEngine
+    from testkit import FakeEngine
 
     started, release = threading.Event(), threading.Event()
 

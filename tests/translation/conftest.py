@@ -77,17 +77,3 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     return attempts
-
-
-def pytest_collection_finish(session):
-    """Give the module name "conftest" back to tests/conftest.py once collection is done.
-
-    With pytest's default import mode every conftest.py is imported as the module
-    "conftest", the last one winning; forum tests that run `from conftest import ...`
-    at test time would otherwise get this file. Fixtures are already registered by then.
-    """
-    root_conftest = ROOT / "tests" / "conftest.py"
-    for plugin in session.config.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) and Path(plugin.__file__) == root_conftest:
-            sys.modules["conftest"] = plugin
-            break

@@ -1,0 +1,95 @@
+"""Helpers the forum tests import by name (`from testkit import ...`).
+
+Not in conftest.py: pytest imports every conftest.py as the module "conftest", so
+`from conftest import X` can find tests/translation/conftest.py instead of ours.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+REQUIRE_ALL = os.environ.get("FORUM_REQUIRE_ALL_TESTS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip where a component is missing; in CI (FORUM_REQUIRE_ALL_TESTS=1) that is a failure."""
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+class FakeEngine:
+    """A translation engine for forum tests: marks text with the target language, counts calls."""
+
+    name = "fake"
+
+    def __init__(self, version: str = "1.0", pairs=None, fail: int = 0, empty: bool = False, hook=None):
+        from translation import PairInfo
+
+        langs = ("en", "es", "pt")
+        self.version = version
+        self._pairs = pairs if pairs is not None else [(s, t) for s in langs for t in langs if s != t]
+        self._info = PairInfo
+        self.fail = fail          # raise on this many calls (then work); -1 = always
+        self.empty = empty
+        self.hook = hook          # called with (texts, source, target) before translating
+        self.calls: list[tuple[str, str, list[str]]] = []
+
+    def status(self):
+        from translation import EngineStatus
+
+        return EngineStatus(self.name, True)
+
+    def pairs(self):
+        return [self._info(s, t, self.name, self.version) for s, t in self._pairs]
+
+    def translate(self, texts, source, target):
+        self.calls.append((source, target, list(texts)))
+        if self.hook:
+            self.hook(texts, source, target)
+        if self.fail:
+            self.fail -= 1 if self.fail > 0 else 0
+            raise RuntimeError("engine exploded")
+        if self.empty:
+            return ["" for _ in texts]
+        return [f"[{target}] {t}" for t in texts]
+
+    @property
+    def texts_sent(self) -> list[str]:
+        return [t for _s, _t, texts in self.calls for t in texts]
+
+
+def use_engines(app, engines) -> None:
+    app.config["TRANSLATION_ENGINES"] = list(engines)
+    app.extensions.pop("forum_translator", None)
+
+
+def _base_config(database_url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "ARGOS_DATA_DIR": str(instance / "argos"),
+        "SERVER_BASE_URL": "http://forum.test",
+        # Tests run translation jobs themselves (forum.jobs.run_pending) with engines they choose.
+        "TRANSLATION_WORKER": "off",
+        "TRANSLATION_ENGINES": [],
+        "TRANSLATION_RETRY_SECONDS": 0,
+    }
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password: str = PASSWORD, **kwargs):
+        return self.client.post("/login", data={"email": user.email, "password": password}, **kwargs)
+
+    def logout(self):
+        return self.client.post("/logout")
