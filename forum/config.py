@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 LANGUAGES = ("en", "es", "pt")
@@ -26,18 +27,28 @@ def secret_key(instance_path: str) -> str:
     if key:
         return key
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when several processes start at once, exactly one creates the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another process may be between creating and writing it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
 
 
 def settings(instance_path: str) -> dict:
     env = os.environ
     production = env.get("FORUM_ENV", "development") == "production"
     return {
-        "SECRET_KEY": secret_key(instance_path),
+        "SECRET_KEY": env.get("SECRET_KEY") or None,  # else generated once by the factory (secret_key())
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env.get("REDIS_URL") or None,
@@ -70,6 +81,9 @@ def settings(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not take logins and posting down with it: count in memory meanwhile.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "POST_RATE_LIMIT": env.get("POST_RATE_LIMIT", "20 per minute"),
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from flask import Flask, current_app, has_request_context
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, delete, or_, update
 
 from .extensions import db
 from .models import JobStatus, Post, PostTranslation, TranslationJob, utcnow
@@ -40,6 +40,9 @@ def enqueue_post(post: Post) -> list[TranslationJob]:
                TranslationJob.status.in_([JobStatus.PENDING, JobStatus.RUNNING]))
         .values(status=JobStatus.SUPERSEDED, finished_at=utcnow(), lease_until=None)
     )
+    # An edit may change the post's language: a translation into its new language is obsolete.
+    db.session.execute(delete(PostTranslation).where(PostTranslation.post_id == post.id,
+                                                     PostTranslation.language == post.language))
     jobs = [TranslationJob(post_id=post.id, revision=post.revision, source_language=post.language,
                            target_language=target, status=JobStatus.PENDING, next_attempt_at=utcnow())
             for target in current_app.config["LANGUAGES"] if target != post.language]
@@ -179,16 +182,22 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
         set_={k: insert.excluded[k] for k in values if k not in ("post_id", "language")},
         where=PostTranslation.revision <= insert.excluded.revision,
     ))
-    db.session.execute(update(TranslationJob).where(TranslationJob.id == job_id)
-                       .values(status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None))
-    db.session.commit()
+    _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
     return JobStatus.DONE
 
 
-def _finish(job_id: int, status: JobStatus) -> JobStatus:
-    db.session.execute(update(TranslationJob).where(TranslationJob.id == job_id)
-                       .values(status=status, finished_at=utcnow(), lease_until=None))
+def _update_owned(job_id: int, **values) -> bool:
+    """Change a job this worker is running; False if it is no longer ours (superseded by an
+    edit, or swept and handed to another worker after the lease ran out)."""
+    changed = db.session.execute(
+        update(TranslationJob).where(TranslationJob.id == job_id, TranslationJob.status == JobStatus.RUNNING)
+        .values(**values)).rowcount
     db.session.commit()
+    return changed == 1
+
+
+def _finish(job_id: int, status: JobStatus) -> JobStatus:
+    _update_owned(job_id, status=status, finished_at=utcnow(), lease_until=None)
     return status
 
 
@@ -197,23 +206,20 @@ def _back_to_pending(job_id: int, reason: str, count_attempt: bool) -> JobStatus
               "next_attempt_at": utcnow() + timedelta(seconds=current_app.config["TRANSLATION_RETRY_SECONDS"])}
     if not count_attempt:
         values["attempts"] = TranslationJob.attempts - 1
-    db.session.execute(update(TranslationJob).where(TranslationJob.id == job_id).values(**values))
-    db.session.commit()
+    _update_owned(job_id, **values)
     return JobStatus.PENDING
 
 
 def _retry_or_fail(job_id: int, error: str) -> JobStatus:
-    job = db.session.get(TranslationJob, job_id)
-    if job.attempts >= current_app.config["TRANSLATION_MAX_ATTEMPTS"]:
-        job.status, job.finished_at, job.lease_until = JobStatus.FAILED, utcnow(), None
-        job.last_error = error[:2000]
-        db.session.commit()
+    attempts = db.session.execute(db.select(TranslationJob.attempts).where(TranslationJob.id == job_id)).scalar_one()
+    if attempts >= current_app.config["TRANSLATION_MAX_ATTEMPTS"]:
+        _update_owned(job_id, status=JobStatus.FAILED, finished_at=utcnow(), lease_until=None,
+                      last_error=error[:2000])
         return JobStatus.FAILED
     # Exponential backoff: base, 2x base, 4x base...
-    delay = current_app.config["TRANSLATION_RETRY_SECONDS"] * 2 ** (job.attempts - 1)
-    job.status, job.lease_until, job.last_error = JobStatus.PENDING, None, error[:2000]
-    job.next_attempt_at = utcnow() + timedelta(seconds=delay)
-    db.session.commit()
+    delay = current_app.config["TRANSLATION_RETRY_SECONDS"] * 2 ** (attempts - 1)
+    _update_owned(job_id, status=JobStatus.PENDING, lease_until=None, last_error=error[:2000],
+                  next_attempt_at=utcnow() + timedelta(seconds=delay))
     return JobStatus.PENDING
 
 
@@ -244,11 +250,18 @@ def sweep(redispatch_after: float | None = None) -> tuple[int, int]:
     Returns (leases expired, jobs re-dispatched).
     """
     now = utcnow()
-    expired = db.session.execute(
-        update(TranslationJob)
-        .where(TranslationJob.status == JobStatus.RUNNING, TranslationJob.lease_until < now)
-        .values(status=JobStatus.PENDING, lease_until=None, last_error="lease expired (worker lost)")
+    lost = and_(TranslationJob.status == JobStatus.RUNNING, TranslationJob.lease_until < now)
+    # A job whose every attempt lost its worker (a crash, an OOM kill) stops here, visibly.
+    exhausted = TranslationJob.attempts >= current_app.config["TRANSLATION_MAX_ATTEMPTS"]
+    failed = db.session.execute(
+        update(TranslationJob).where(lost, exhausted)
+        .values(status=JobStatus.FAILED, lease_until=None, finished_at=now,
+                last_error="the worker was lost during every attempt")
     ).rowcount
+    expired = db.session.execute(
+        update(TranslationJob).where(lost)
+        .values(status=JobStatus.PENDING, lease_until=None, last_error="lease expired (worker lost)")
+    ).rowcount + failed
     db.session.commit()
     redispatched = 0
     if worker_mode(current_app) == "rq":

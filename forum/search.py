@@ -20,8 +20,10 @@ def search_posts(query: str, language: str, limit: int = MAX_RESULTS) -> list[re
     def has(column):
         return func.lower(column).contains(needle, autoescape=True)
 
-    translated = db.select(PostTranslation.post_id).where(
-        PostTranslation.language == language, or_(has(PostTranslation.body), has(PostTranslation.title)))
+    # Only a translation of the current revision: words the author removed must not match.
+    translated = db.select(PostTranslation.post_id).join(Post, Post.id == PostTranslation.post_id).where(
+        PostTranslation.language == language, PostTranslation.revision == Post.revision,
+        or_(has(PostTranslation.body), has(PostTranslation.title)))
     ids = db.select(Post.id).join(Thread, Thread.id == Post.thread_id).where(
         Post.deleted_at.is_(None),  # deleted posts never show up, in any language
         or_(has(Post.body), and_(Thread.first_post_id == Post.id, has(Thread.title)), Post.id.in_(translated)),

@@ -39,3 +39,6 @@ class DatabaseMemory:
                 for k, text in items.items()]
         # Two workers may translate the same run at once: the first one stored wins.
         db.session.execute(dialect_insert(Entry).values(rows).on_conflict_do_nothing(index_elements=_KEY_COLUMNS))
+        # Commit at once: an open write transaction would hold SQLite's lock while the
+        # engine goes on (the thread title is translated after the body).
+        db.session.commit()

@@ -224,3 +224,16 @@ def test_members_create_and_revoke_tokens_on_their_profile(client, auth, member,
     assert client.get("/api/v1/categories", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     db.session.expire_all()
     assert db.session.get(ApiToken, others.id).revoked_at is None
+
+
+def test_two_edits_of_the_same_revision_one_wins_one_gets_409(api, member, make_thread):
+    post = make_thread(member, title="T", body="Original").posts[0]
+    first = api.patch(f"/posts/{post.id}", json={"body": "First edit", "revision": 1})
+    assert first.status_code == 200
+    from forum.threads import services
+
+    # A second editor who loaded revision 1 too, reaching the service directly (no API pre-check).
+    with pytest.raises(services.EditConflict):
+        services.edit_post(post, member, "Second edit", "en", expected_revision=1)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body == "First edit"

@@ -52,3 +52,13 @@ def test_session_cookie_is_httponly_and_samesite(client, member, auth):
     response = auth.login(member)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_generated_secret_key_is_private_and_shared_by_every_process(monkeypatch, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: config.secret_key(str(tmp_path)), range(16)))
+    assert len(keys) == 1 and len(keys.pop()) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -124,3 +124,17 @@ def test_password_hashes_and_tokens_never_appear_in_pages(client, auth, admin, m
     for url in ("/admin/members", f"/admin/members/{member.id}", "/profile"):
         page = client.get(url).get_data(as_text=True)
         assert member.password_hash not in page and "scrypt:" not in page
+
+
+@pytest.mark.ratelimit
+def test_with_redis_down_logins_and_posting_still_work(app_config, member, password):
+    config = {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+              "REDIS_URL": "redis://127.0.0.1:1/0", "TRANSLATION_WORKER": "rq"}
+    app = create_app(config)
+    with app.app_context():
+        client = app.test_client()
+        login = client.post("/login", data={"email": member.email, "password": password})
+        post = client.post("/c/questions/new", data={"title": "T", "body": "B", "language": "en"})
+        db.session.remove()
+        db.engine.dispose()
+    assert login.status_code == 302 and post.status_code == 302

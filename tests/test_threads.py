@@ -211,3 +211,17 @@ def test_links_get_rel_nofollow(client, auth, member):
                                           "language": "en"})
     page = client.get("/t/1").get_data(as_text=True)
     assert 'href="https://example.org"' in page and "nofollow" in page
+
+
+def test_an_edit_from_a_stale_page_is_refused_not_overwritten(client, auth, member, make_thread):
+    post = make_thread(member, title="T", body="Original").posts[0]
+    auth.login(member)
+    assert client.post(f"/p/{post.id}/edit", data={"title": "T", "body": "From tab one", "language": "en",
+                                                   "revision": "1"}).status_code == 302
+    response = client.post(f"/p/{post.id}/edit", data={"title": "T", "body": "From tab two", "language": "en",
+                                                       "revision": "1"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "changed in the meantime" in page and "From tab two" in page  # the text is not lost
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body == "From tab one"

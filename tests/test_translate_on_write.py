@@ -316,3 +316,77 @@ def test_language_is_detected_on_write_unless_the_author_picks(client, auth, mak
     client.post("/c/questions/new", data={"title": "Short", "body": "Hola, equipo", "language": "pt"})
     languages = [p.language for p in db.session.execute(db.select(Post).order_by(Post.id)).scalars()]
     assert languages == ["pt", "pt"]
+
+
+def test_no_database_lock_is_held_while_the_engine_translates_the_title(app, member, make_thread, set_engines):
+    from testkit import FakeEngine
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer lock is what this is about")
+    writes = []
+
+    def write_from_another_connection(texts, source, target):
+        import sqlite3
+
+        path = db.engine.url.database
+        other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails with "database is locked" if a write is open
+            other.execute("ROLLBACK")
+            writes.append("ok")
+        finally:
+            other.close()
+
+    set_engines([FakeEngine(hook=write_from_another_connection)])
+    make_thread(member, title="Title", body="Body.", language="en")
+    jobs.run_pending()
+    assert writes == ["ok"] * 4  # body and title, for two languages
+    assert {j.status for j in _jobs()} == {JobStatus.DONE}
+
+
+def test_words_removed_by_an_edit_are_not_found_through_an_old_translation(member, make_thread, engine, set_engines):
+    from forum.search import search_posts
+    from forum.threads import services
+
+    post = make_thread(member, title="T", body="We fixed the water leaks.", language="en").posts[0]
+    jobs.run_pending()
+    assert [v.post.id for v in search_posts("[es] we fixed the water", "es")] == [post.id]
+    set_engines([])  # no engine: the edit's translations stay pending
+    services.edit_post(post, member, "Hemos cambiado todo.", "es", title="T")
+    assert search_posts("[es] we fixed the water", "es") == []
+    # The post is Spanish now: its old translation into Spanish is gone.
+    assert _translation(post.id, "es") is None
+
+
+def test_a_job_that_loses_its_worker_every_time_ends_failed(app, member, make_thread, engine):
+    app.config["TRANSLATION_MAX_ATTEMPTS"] = 2
+    make_thread(member, body="Hello.", language="en")
+    for _ in range(2):
+        while jobs.claim() is not None:  # workers claim and die
+            pass
+        db.session.execute(sa.update(TranslationJob).values(lease_until=jobs.utcnow().replace(year=2000)))
+        db.session.commit()
+        jobs.sweep()
+    assert {(j.status, j.attempts) for j in _jobs()} == {(JobStatus.FAILED, 2)}
+    assert "worker was lost" in _jobs()[0].last_error
+
+
+def test_a_failure_does_not_bring_a_superseded_job_back(app, member, make_thread, set_engines):
+    from testkit import FakeEngine
+
+    from forum.models import Post
+    from forum.threads import services
+
+    post_id = make_thread(member, title="T", body="One.", language="en").posts[0].id
+
+    def edit_then_fail(texts, source, target):
+        with app.app_context():
+            post = db.session.get(Post, post_id)
+            if post.revision == 1:
+                services.edit_post(post, post.author, "Two.", "en", title="T")
+            db.session.remove()
+
+    set_engines([FakeEngine(hook=edit_then_fail, fail=1)])
+    job = jobs.claim()
+    assert jobs.run_job(job, jobs.get_translator(app)) is JobStatus.PENDING
+    assert [j.status for j in _jobs() if j.id == job.id] == [JobStatus.SUPERSEDED]

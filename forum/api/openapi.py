@@ -174,7 +174,8 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                    "enum": ["original", "pending", "machine", "reviewed", "failed", None],
                                    "description": "original: shown as written; machine: machine translation; "
                                                   "pending/failed: the translation is not there (yet), the "
-                                                  "original is shown; reviewed: corrected by a person."},
+                                                  "original is shown; reviewed: corrected by a person "
+                                                  "(reserved: human corrections are not built yet)."},
                         "engine": {"type": ["string", "null"]}, "model_version": {"type": ["string", "null"]},
                         "body": {"type": ["string", "null"], "description": "Markdown."},
                         "body_html": {"type": ["string", "null"], "description": "Sanitized HTML."},

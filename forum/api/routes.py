@@ -171,7 +171,11 @@ def edit_post(post_id: int):
     if "revision" in data and data["revision"] != post.revision:
         raise ApiError(409, _l("The post was edited meanwhile (now revision %(revision)d).", revision=post.revision))
     title = data.get("title", post.thread.title) if first else None
-    services.edit_post(post, g.api_user, data["body"], data.get("language", post.language), title=title)
+    try:
+        services.edit_post(post, g.api_user, data["body"], data.get("language", post.language), title=title,
+                           expected_revision=data.get("revision", post.revision))
+    except services.EditConflict:
+        raise ApiError(409)
     return jsonify(_post_json(post))
 
 

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..models import ApiToken, Invite, User, utcnow
@@ -92,9 +93,14 @@ def accept_invite(token: str):
                     language=form.language.data, city_id=invite.city_id)
         user.set_password(form.password.data)
         db.session.add(user)
-        db.session.flush()
-        invite.used_by_id = user.id
-        db.session.commit()
+        try:
+            db.session.flush()
+            invite.used_by_id = user.id
+            db.session.commit()
+        except IntegrityError:  # two invites for one email, accepted at the same moment
+            db.session.rollback()
+            flash(_("An account with this email already exists. Please log in."), "error")
+            return redirect(url_for("auth.login"))
         _start_session(user)
         flash(_("Welcome to the network, %(name)s!", name=user.display_name), "success")
         return redirect(url_for("threads.index"))

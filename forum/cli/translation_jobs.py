@@ -146,6 +146,8 @@ def _requeue(post: Post, target: str) -> int:
     """Reset (or create) the job for the post's current revision and this language."""
     job = db.session.execute(db.select(TranslationJob).filter_by(
         post_id=post.id, revision=post.revision, target_language=target)).scalar_one_or_none()
+    if job is not None and job.status in (JobStatus.PENDING, JobStatus.RUNNING):
+        return job.id  # already on its way; resetting a running job would run it twice
     if job is None:
         job = TranslationJob(post_id=post.id, revision=post.revision, source_language=post.language,
                              target_language=target)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms_common import choices, no_control_characters, strip
@@ -51,6 +51,8 @@ class ReplyForm(FlaskForm):
 
 class EditPostForm(FlaskForm):
     title = _title_field()  # removed for posts that are not a thread's first
+    # The revision the author started from: a concurrent edit is detected, not overwritten.
+    revision = HiddenField()
     body = _body_field(_l("Message"))
     language = _language_field()
     submit = SubmitField(_l("Save changes"))

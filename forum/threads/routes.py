@@ -122,12 +122,24 @@ def edit_post(post_id: int):
         del form.title
     elif request.method == "GET":
         form.title.data = post.thread.title
+    if request.method == "GET":
+        form.revision.data = str(post.revision)
     if form.validate_on_submit():
-        services.edit_post(post, current_user, form.body.data, form.language.data,
-                           title=form.title.data if first else None)
+        try:
+            services.edit_post(post, current_user, form.body.data, form.language.data,
+                               title=form.title.data if first else None,
+                               expected_revision=_int_or_none(form.revision.data) or post.revision)
+        except services.EditConflict:
+            flash(_("This post was changed in the meantime (perhaps in another tab). "
+                    "Your text is still below; reload the post to see the new version."), "error")
+            return render_template("threads/edit_post.html", post=post, form=form), 409
         flash(_("Your changes are saved."), "success")
         return redirect(_post_url(post))
     return render_template("threads/edit_post.html", post=post, form=form)
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
 
 
 @bp.post("/p/<int:post_id>/delete")

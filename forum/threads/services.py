@@ -9,6 +9,8 @@ from __future__ import annotations
 from translation import detect_language
 
 from .. import jobs
+from sqlalchemy import update
+
 from ..extensions import db
 from ..models import Category, Post, PostRevision, Thread, User, utcnow
 from ..rendering import render_markdown
@@ -46,15 +48,29 @@ def add_reply(thread: Thread, author: User, body: str, language: str) -> Post:
     return post
 
 
-def edit_post(post: Post, editor: User, body: str, language: str, title: str | None = None) -> Post:
-    """Keep the old text as a revision, replace the current one, translate the new revision."""
+class EditConflict(Exception):
+    """The post changed (or was deleted) since the editor loaded it."""
+
+
+def edit_post(post: Post, editor: User, body: str, language: str, title: str | None = None,
+              expected_revision: int | None = None) -> Post:
+    """Keep the old text as a revision, replace the current one, translate the new revision.
+
+    The revision moves on with a conditional UPDATE, so of two concurrent edits of the same
+    revision exactly one wins and the other gets EditConflict (never a duplicate revision).
+    """
     language = resolve_language(language, f"{title or ''}\n\n{body}", editor)
     now = utcnow()
-    post.revision += 1
-    post.body = body
-    post.body_html = render_markdown(body)
-    post.language = language
-    post.edited_at = now
+    expected = post.revision if expected_revision is None else expected_revision
+    changed = db.session.execute(
+        update(Post).where(Post.id == post.id, Post.revision == expected, Post.deleted_at.is_(None))
+        .values(revision=expected + 1, body=body, body_html=render_markdown(body), language=language, edited_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise EditConflict(post.id)
+    db.session.refresh(post)
     if title is not None:
         post.thread.title = title
         post.thread.language = language
