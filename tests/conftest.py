@@ -121,6 +121,27 @@ def app(app_config, request):
 
 
 @pytest.fixture
+def make_app(app_config):
+    """A second app on the same database with other settings (e.g. limiter storage, proxies)."""
+    from forum import create_app
+    from forum.extensions import db
+
+    made = []
+
+    def make(**overrides):
+        other = create_app({**app_config, **overrides})
+        other.test_client_class = IsolatedClient
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
