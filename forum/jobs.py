@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Iterable
 
 from flask import Flask, current_app, has_request_context
@@ -240,6 +240,18 @@ def run_pending(limit: int | None = None) -> int:
             break
         done += 1
     return done
+
+
+def retry_failed() -> list[int]:
+    """Give every failed job a fresh set of attempts (moderators' button, `retranslate --failed`)."""
+    ids = db.session.execute(db.select(TranslationJob.id).where(TranslationJob.status == JobStatus.FAILED)
+                             ).scalars().all()
+    if ids:
+        db.session.execute(update(TranslationJob).where(TranslationJob.id.in_(ids)).values(
+            status=JobStatus.PENDING, attempts=0, next_attempt_at=utcnow(), finished_at=None, dispatched_at=None))
+        db.session.commit()
+        dispatch(ids)
+    return list(ids)
 
 
 # --- the sweeper --------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from markupsafe import escape
 from testkit import Auth, FakeEngine
 from forum import jobs
 from forum.extensions import db
-from forum.models import ApiToken, City, Invite, Post, PostTranslation, Role, Thread, User, utcnow
+from forum.models import ApiToken, City, PostTranslation, Role, Thread, User, utcnow
 from forum.rendering import render_markdown
 from forum.threads import services
 from forum.tokens import create_token

@@ -1,7 +1,5 @@
 import threading
 
-import pytest
-
 from forum import jobs
 from forum.extensions import db
 from forum.models import JobStatus, TranslationJob

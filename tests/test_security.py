@@ -1,8 +1,6 @@
 """Sessions, rate limits and headers that hold against a hostile member."""
 import pytest
 
-from forum import create_app
-from forum.extensions import db
 
 
 def test_logout_ends_the_members_other_sessions(app, member, password):

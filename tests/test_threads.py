@@ -49,7 +49,7 @@ def test_reply_moves_thread_to_the_top(client, auth, member, make_thread):
     assert page.index("Newer thread") < page.index("Older thread")
     auth.login(member)
     response = client.post(f"/t/{older.id}/reply", data={"body": "Una respuesta", "language": "es"})
-    assert response.status_code == 302 and f"#post-" in response.headers["Location"]
+    assert response.status_code == 302 and "#post-" in response.headers["Location"]
     page = client.get("/c/questions").get_data(as_text=True)
     assert page.index("Older thread") < page.index("Newer thread")
     db.session.expire_all()

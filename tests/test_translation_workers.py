@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import ROOT, FakeEngine, skip_or_fail
+from testkit import ROOT, skip_or_fail
 from forum import jobs
 from forum.extensions import db
 from forum.models import JobStatus, PostTranslation, TranslationJob

@@ -1,28 +1,16 @@
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..extensions import db
 from ..invites import create_invite
 from ..models import City, Invite, Role, User
+from ..permissions import admin_required
 from . import bp
 from ..forms_common import choices
 from .forms import CityForm, InviteForm, MemberForm
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _cities() -> list[City]:

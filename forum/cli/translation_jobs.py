@@ -11,7 +11,6 @@ import threading
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import update
 
 from .. import jobs
 from ..extensions import db
@@ -117,11 +116,7 @@ def retranslate(scope: str | None):
     if scope is None:
         raise click.UsageError("choose one of --all, --stale or --failed")
     if scope == "failed":
-        ids = db.session.execute(db.select(TranslationJob.id).where(TranslationJob.status == JobStatus.FAILED)).scalars().all()
-        db.session.execute(update(TranslationJob).where(TranslationJob.id.in_(ids)).values(
-            status=JobStatus.PENDING, attempts=0, next_attempt_at=utcnow(), finished_at=None, dispatched_at=None))
-        db.session.commit()
-        jobs.dispatch(ids)
+        ids = jobs.retry_failed()
         click.echo(f"Queued {len(ids)} failed jobs again.")
         return
     versions = {(i.source, i.target): i.model_version for i in jobs.get_translator(current_app).pairs()}

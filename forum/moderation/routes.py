@@ -1,30 +1,16 @@
 """Moderators' view of translation problems: failed jobs, and a way to try them again."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
 from .. import jobs
 from ..extensions import db
-from ..models import JobStatus, Post, TranslationJob, utcnow
+from ..models import JobStatus, Post, TranslationJob
+from ..permissions import moderator_required
 from . import bp
-
-
-def moderator_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_moderator:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.route("/translations")
@@ -44,11 +30,6 @@ def translations():
 def retry_failed():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    ids = db.session.execute(db.select(TranslationJob.id).where(TranslationJob.status == JobStatus.FAILED)).scalars().all()
-    if ids:
-        db.session.execute(update(TranslationJob).where(TranslationJob.id.in_(ids)).values(
-            status=JobStatus.PENDING, attempts=0, next_attempt_at=utcnow(), finished_at=None, dispatched_at=None))
-        db.session.commit()
-        jobs.dispatch(ids)
+    ids = jobs.retry_failed()
     flash(_("%(count)d failed translations are queued again.", count=len(ids)), "success")
     return redirect(url_for("moderation.translations"))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, limiter
-from ..models import Category, Post, PostRevision, Thread, User
+from ..models import Category, Post, PostRevision, Thread
 from . import bp, reading, services
 from .categories import DESCRIPTIONS, NAMES
 from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
