@@ -40,6 +40,7 @@ test: install
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.posting
+	$(BIN)/python -m bench.thread_page
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
