@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
 
+    from .logging_filters import install as keep_secrets_out_of_logs
+
+    keep_secrets_out_of_logs()
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)

@@ -128,3 +128,14 @@ def test_with_redis_down_logins_and_posting_still_work(make_app, member, passwor
     login = client.post("/login", data={"email": member.email, "password": password})
     post = client.post("/c/questions/new", data={"title": "T", "body": "B", "language": "en"})
     assert login.status_code == 302 and post.status_code == 302
+
+
+def test_invitation_tokens_never_reach_a_log_line(caplog):
+    import logging
+
+    from forum.logging_filters import install
+
+    install()
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logging.getLogger("werkzeug").info('%s - - "%s" %s', "127.0.0.1", "GET /invite/SeCrEtToKeN_123-x HTTP/1.1", 200)
+    assert "SeCrEtToKeN" not in caplog.text and "/invite/[redacted]" in caplog.text
