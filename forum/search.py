@@ -28,4 +28,4 @@ def search_posts(query: str, language: str, limit: int = MAX_RESULTS) -> list[re
         Post.deleted_at.is_(None),  # deleted posts never show up, in any language
         or_(has(Post.body), and_(Thread.first_post_id == Post.id, has(Thread.title)), Post.id.in_(translated)),
     ).order_by(Post.id.desc()).limit(limit)
-    return reading.post_views(db.select(Post).where(Post.id.in_(ids)), language)[::-1]
+    return reading.post_views(db.select(Post).where(Post.id.in_(ids)), language)[::-1]  # newest first

@@ -119,7 +119,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "operationId": "search", "summary": "Search posts in their original and translated text",
                 "parameters": [{"name": "q", "in": "query", "required": True,
                                 "schema": _text(200)}, LANG_PARAM],
-                "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest last"),
+                "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest first"),
                               **_errors(*AUTH_ERRORS, 422)}}},
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document", "security": [],
