@@ -17,6 +17,7 @@ from flask import Flask, current_app, has_request_context
 from sqlalchemy import and_, delete, or_, update
 
 from .extensions import db
+from .glossary import forum_glossary
 from .models import JobStatus, Post, PostTranslation, TranslationJob, utcnow
 from .rendering import render_markdown
 from .translation_memory import DatabaseMemory, dialect_insert
@@ -146,13 +147,14 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
         return _finish(job_id, JobStatus.SUPERSEDED)
     title = post.thread.title if post.thread.first_post_id == post.id else None
     body = post.body
+    glossary = forum_glossary()
     db.session.commit()  # hold no transaction (and no SQLite lock) while the engine works
 
     try:
         memory = DatabaseMemory()
-        translated = translator.translate(body, source, target, memory=memory)
-        translated_title = (translator.translate(title, source, target, format="text", memory=memory)
-                            if title else None)
+        translated = translator.translate(body, source, target, memory=memory, glossary=glossary)
+        translated_title = (translator.translate(title, source, target, format="text", memory=memory,
+                                                 glossary=glossary) if title else None)
         if not translated.text.strip() or (title and not translated_title.text.strip()):
             raise ValueError(f"{translated.engine} returned empty text")
     except NoEngineAvailable:
