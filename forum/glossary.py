@@ -26,4 +26,5 @@ PREFERRED = {
 def forum_glossary() -> Glossary:
     """Built per job: the network's city names as they are now, plus the preferred terms."""
     cities = db.session.execute(db.select(City.name)).scalars().all()
-    return Glossary(keep=cities, preferred=PREFERRED)
+    # A very short name ("Ita", "Goa" are fine; "A", "Da" are words) would freeze ordinary words.
+    return Glossary(keep=[name for name in cities if len(name) >= 3], preferred=PREFERRED)
