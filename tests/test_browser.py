@@ -137,8 +137,9 @@ BODY = (
 
 
 def test_invited_member_posts_in_spanish_and_reads_it_in_portuguese(
-        live_server, page: Page, problems, make_user, make_city):
+        live_server, page: Page, problems, make_user, make_city, engine):
     """Issue: accept an invite, log in, post a thread in Spanish, read it with the Portuguese interface."""
+    from forum import jobs
     from forum.extensions import db
     from forum.invites import create_invite
     from forum.models import Post, Role, User
@@ -233,9 +234,26 @@ def test_invited_member_posts_in_spanish_and_reads_it_in_portuguese(
     assert (user.display_name, user.language, user.city_id, user.role) == ("Lucía Garza", "es", city.id,
                                                                            Role.MEMBER)
     stored = db.session.execute(db.select(Post).filter_by(author_id=user.id)).scalar_one()
-    # (A browser sends a textarea's line breaks as CRLF, and they are stored as sent.)
-    assert (stored.thread.title, stored.body.replace("\r\n", "\n"), stored.language) == (
-        TITLE, BODY.strip(), "es")
+    # (A browser sends a textarea's line breaks as CRLF; they are stored as LF.)
+    assert (stored.thread.title, stored.body, stored.language) == (TITLE, BODY.strip(), "es")
+
+    # 6. The worker translates (a marking engine: "[pt] ..."); the Portuguese reader now gets the
+    #    translation, labelled, with the Spanish original one click away and no JavaScript.
+    assert jobs.run_pending() == 2
+    page.reload()
+    expect(heading).to_have_text(f"[pt] {TITLE}")
+    expect(post.get_by_text(tr("pt", "Machine-translated from %(language)s") % {"language": tr("pt", "Spanish")})
+           ).to_be_visible()
+    translated = post.locator(".post-body").first
+    expect(translated).to_have_attribute("lang", "pt")
+    expect(translated.locator("strong")).to_have_text("el 30 % del agua")  # Markdown survived
+    expect(translated).to_contain_text("[pt] En Monterrey perdemos")
+    original = post.locator("details.original .post-body")
+    expect(original).to_be_hidden()
+    post.locator("details.original summary").click()
+    expect(original).to_be_visible()
+    expect(original).to_have_attribute("lang", "es")
+    expect(original).to_contain_text("En Monterrey perdemos el 30 % del agua por fugas.")
 
     assert problems == []
 
