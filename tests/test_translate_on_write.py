@@ -76,7 +76,7 @@ def test_reader_sees_the_thread_in_their_language_with_the_original_one_click_aw
     assert "<details" in page and "Show the original (Spanish)" in page and "Perdemos agua." in page
     assert "[en] ¿Cómo reducen fugas?" in page  # the title too
     listing = client.get("/c/questions?lang=pt").get_data(as_text=True)
-    assert "[pt] ¿Cómo reducen fugas?" in listing
+    assert "[pt] ¿Cómo reducen fugas?" in listing and "badge-machine" in listing  # labelled in lists too
     original = client.get(f"/t/{thread.id}?lang=es").get_data(as_text=True)
     assert "[en]" not in original and "[pt]" not in original and "Machine-translated" not in original
 
