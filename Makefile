@@ -25,7 +25,7 @@ catalogs: $(VENV)/.installed
 
 extract-catalogs: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot .
-	$(BIN)/pybabel -q update -N -i forum/translations/messages.pot -d forum/translations
+	$(BIN)/pybabel -q update -N --ignore-obsolete -i forum/translations/messages.pot -d forum/translations
 
 run: install
 	$(FLASK) db upgrade

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
@@ -31,5 +31,6 @@ def retry_failed():
     if not FlaskForm().validate_on_submit():
         abort(400)
     ids = jobs.retry_failed()
-    flash(_("%(count)d failed translations are queued again.", count=len(ids)), "success")
+    flash(ngettext("%(num)d failed translation is queued again.", "%(num)d failed translations are queued again.",
+                   len(ids)), "success")
     return redirect(url_for("moderation.translations"))
