@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db, limiter
 from ..models import Category, Post, Thread
@@ -73,8 +72,7 @@ def openapi():
 
 @bp.get("/categories")
 def list_categories():
-    counts = dict(db.session.execute(
-        db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)).all())
+    counts = reading.thread_counts()
     categories = db.session.execute(db.select(Category).order_by(Category.position)).scalars()
     return jsonify({"categories": [serializers.category(c, counts.get(c.id, 0)) for c in categories]})
 
@@ -83,32 +81,24 @@ def list_categories():
 def list_threads():
     language = _language()
     page = query_int("page", 1)
-    per_page = current_app.config["THREADS_PER_PAGE"]
-    query = db.select(Thread)
-    count = db.select(db.func.count(Thread.id))
+    category_id = None
     slug = request.args.get("category")
     if slug:
         category = db.session.execute(db.select(Category).filter_by(slug=slug)).scalar_one_or_none()
         if category is None:
             raise ApiError(422, fields={"category": _l("No such category.")})
-        query, count = query.where(Thread.category_id == category.id), count.where(Thread.category_id == category.id)
-    total = db.session.execute(count).scalar_one()
-    items = reading.thread_titles(
-        query.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(per_page).offset((page - 1) * per_page),
-        language)
-    return jsonify({"threads": [serializers.thread_summary(i, language) for i in items], "page": page,
-                    "pages": reading.Page(page, per_page, total, []).pages, "total": total, "language": language})
+        category_id = category.id
+    listing = reading.threads_page(language, page, current_app.config["THREADS_PER_PAGE"], category_id)
+    return jsonify({"threads": [serializers.thread_summary(i, language) for i in listing.items], "page": page,
+                    "pages": listing.pages, "total": listing.total, "language": language})
 
 
 def _thread_json(thread: Thread, language: str, page: int) -> dict:
-    per_page = current_app.config["POSTS_PER_PAGE"]
-    views = reading.post_views(db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
-                               .limit(per_page).offset((page - 1) * per_page), language)
-    title = reading.thread_title(thread, language)
-    data = serializers.thread_summary(title, language)
+    posts = reading.posts_page(thread, language, page, current_app.config["POSTS_PER_PAGE"])
+    data = serializers.thread_summary(reading.thread_title(thread, language), language)
     data.update({"original_title": thread.title, "language": language,
-                 "posts": [serializers.post(v, language) for v in views], "page": page,
-                 "pages": reading.Page(page, per_page, thread.reply_count + 1, []).pages})
+                 "posts": [serializers.post(v, language) for v in posts.items], "page": page,
+                 "pages": posts.pages})
     return data
 
 
@@ -192,14 +182,7 @@ def search():
     language = _language()
     query = query_text("q", 200)
     views = search_posts(query, language)
-    titles = {t.thread.id: t for t in reading.thread_titles(
-        db.select(Thread).where(Thread.id.in_({v.post.thread_id for v in views})), language)} if views else {}
+    titles = reading.titles_by_thread(views, language)
     return jsonify({"query": query, "language": language, "results": [
         {"thread_id": v.post.thread_id, "thread_title": titles[v.post.thread_id].title,
          "post": serializers.post(v, language)} for v in views]})
-
-
-def api_http_error(error: HTTPException):
-    """Errors raised outside the API's views (404 for unknown URLs, 405, 413, 429) as JSON."""
-    return error_response(error.code or 500)
-

@@ -58,6 +58,11 @@ def post_views(query, language: str) -> list[PostView]:
     return views
 
 
+def newest_activity(thread=Thread) -> tuple:
+    """The order of every thread list: latest activity first, then newest thread."""
+    return thread.last_activity_at.desc(), thread.id.desc()
+
+
 @dataclass
 class ThreadTitle:
     thread: Thread
@@ -76,7 +81,7 @@ def thread_titles(query, language: str) -> list[ThreadTitle]:
         .outerjoin(PostTranslation, and_(PostTranslation.post_id == thread.first_post_id,
                                          PostTranslation.language == language))
         .options(joinedload(thread.author).joinedload(User.city), joinedload(thread.category))
-        .order_by(thread.last_activity_at.desc(), thread.id.desc())
+        .order_by(*newest_activity(thread))
     ).all()
     titles = []
     for t, translated_title, translated_revision, post_revision in rows:
@@ -87,6 +92,37 @@ def thread_titles(query, language: str) -> list[ThreadTitle]:
 
 def thread_title(thread: Thread, language: str) -> ThreadTitle:
     return thread_titles(db.select(Thread).where(Thread.id == thread.id), language)[0]
+
+
+def titles_by_thread(views: list[PostView], language: str) -> dict[int, ThreadTitle]:
+    """The titles of the threads some posts belong to (search results), in one query."""
+    if not views:
+        return {}
+    ids = {v.post.thread_id for v in views}
+    return {t.thread.id: t for t in thread_titles(db.select(Thread).where(Thread.id.in_(ids)), language)}
+
+
+def thread_counts() -> dict[int, int]:
+    """Threads per category id."""
+    return dict(db.session.execute(
+        db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)).all())
+
+
+def threads_page(language: str, page: int, per_page: int, category_id: int | None = None) -> "Page":
+    """One page of a thread list (all threads, or one category's), titles in `language`."""
+    query, count = db.select(Thread), db.select(db.func.count(Thread.id))
+    if category_id is not None:
+        query, count = query.where(Thread.category_id == category_id), count.where(Thread.category_id == category_id)
+    total = db.session.execute(count).scalar_one()
+    items = thread_titles(query.order_by(*newest_activity()).limit(per_page).offset((page - 1) * per_page), language)
+    return Page(page, per_page, total, items)
+
+
+def posts_page(thread: Thread, language: str, page: int, per_page: int) -> "Page":
+    """One page of a thread's posts with their translations into `language`."""
+    views = post_views(db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+                       .limit(per_page).offset((page - 1) * per_page), language)
+    return Page(page, per_page, thread.reply_count + 1, views)
 
 
 @dataclass

@@ -36,29 +36,18 @@ def category_name(category: Category) -> str:
 
 @bp.route("/")
 def index():
-    counts = dict(db.session.execute(
-        db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)
-    ).all())
     categories = db.session.execute(db.select(Category).order_by(Category.position)).scalars().all()
-    recent = reading.thread_titles(
-        db.select(Thread).order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(10),
-        reading.reader_language())
-    return render_template("threads/index.html", categories=categories, counts=counts,
+    recent = reading.thread_titles(db.select(Thread).order_by(*reading.newest_activity()).limit(10),
+                                   reading.reader_language())
+    return render_template("threads/index.html", categories=categories, counts=reading.thread_counts(),
                            descriptions=DESCRIPTIONS, recent=recent)
 
 
 @bp.route("/c/<slug>")
 def category(slug: str):
     category = _category(slug)
-    per_page = current_app.config["THREADS_PER_PAGE"]
-    page = _page_arg()
-    total = db.session.execute(
-        db.select(db.func.count(Thread.id)).where(Thread.category_id == category.id)).scalar_one()
-    threads = reading.thread_titles(
-        db.select(Thread).where(Thread.category_id == category.id)
-        .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(per_page).offset((page - 1) * per_page),
-        reading.reader_language())
-    pagination = reading.Page(page, per_page, total, threads)
+    pagination = reading.threads_page(reading.reader_language(), _page_arg(), current_app.config["THREADS_PER_PAGE"],
+                                      category.id)
     return render_template("threads/category.html", category=category, pagination=pagination,
                            description=DESCRIPTIONS[category.kind])
 
@@ -83,15 +72,9 @@ def thread(thread_id: int):
         db.select(Thread).options(joinedload(Thread.category)).filter_by(id=thread_id)
     ).scalar_one_or_none() or abort(404)
     language = reading.reader_language()
-    per_page = current_app.config["POSTS_PER_PAGE"]
-    page = _page_arg()
-    total = thread.reply_count + 1
-    views = reading.post_views(
-        db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
-        .limit(per_page).offset((page - 1) * per_page), language)
-    title = reading.thread_title(thread, language)
-    return render_template("threads/thread.html", thread=thread, title=title,
-                           pagination=reading.Page(page, per_page, total, views), form=ReplyForm(),
+    pagination = reading.posts_page(thread, language, _page_arg(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("threads/thread.html", thread=thread, title=reading.thread_title(thread, language),
+                           pagination=pagination, form=ReplyForm(),
                            delete_form=DeletePostForm(), reader_language=language)
 
 
@@ -188,7 +171,6 @@ def search():
     query = (request.args.get("q") or "").strip()[:200]
     language = reading.reader_language()
     views = search_posts(query, language) if query and "\x00" not in query else []
-    titles = {t.thread.id: t for t in reading.thread_titles(
-        db.select(Thread).where(Thread.id.in_({v.post.thread_id for v in views})), language)} if views else {}
-    return render_template("threads/search.html", query=query, views=views, titles=titles,
+    return render_template("threads/search.html", query=query, views=views,
+                           titles=reading.titles_by_thread(views, language),
                            delete_form=DeletePostForm())
