@@ -28,6 +28,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def token_hash(token: str) -> str:
+    """How invitation and API tokens are stored: only their SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as plain strings (no native PostgreSQL enum type to migrate later).
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
@@ -128,9 +133,7 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship()
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+    hash_token = staticmethod(token_hash)
 
 
 class Invite(db.Model):
@@ -152,9 +155,7 @@ class Invite(db.Model):
     city: Mapped[City] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+    hash_token = staticmethod(token_hash)
 
     @property
     def is_usable(self) -> bool:

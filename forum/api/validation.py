@@ -1,17 +1,13 @@
 """Strict JSON input: known fields only, right types, sane lengths. Nothing is assigned blindly."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from ..text import DISALLOWED_CHARACTERS, clean_text
 from .errors import ApiError
-
-# C0 controls (tab, newline, carriage return excepted), and lone surrogates, which Python's JSON
-# decoder lets through ("\\ud800") but UTF-8 and PostgreSQL cannot store.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -49,14 +45,14 @@ def json_body(fields: dict[str, Field]) -> dict:
             problems[name] = _l("Must be a string.")
             continue
         else:
-            value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+            value = clean_text(value)
             if not value:  # sent but blank: never stored (an optional title must not become "")
                 problems[name] = _l("This field is required.") if spec.required else _l("This field cannot be empty.")
                 continue
             if spec.max_length and len(value) > spec.max_length:
                 problems[name] = _l("At most %(max)d characters.", max=spec.max_length)
                 continue
-            if _CONTROL.search(value):
+            if DISALLOWED_CHARACTERS.search(value):
                 problems[name] = _l("This text contains characters that are not allowed.")
                 continue
             if spec.choices and value not in spec.choices:
@@ -92,6 +88,6 @@ def query_text(name: str, max_length: int) -> str:
         raise ApiError(422, fields={name: _l("This field is required.")})
     if len(raw) > max_length:
         raise ApiError(422, fields={name: _l("At most %(max)d characters.", max=max_length)})
-    if _CONTROL.search(raw):
+    if DISALLOWED_CHARACTERS.search(raw):
         raise ApiError(422, fields={name: _l("This text contains characters that are not allowed.")})
     return raw
