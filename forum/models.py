@@ -28,7 +28,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def token_hash(token: str) -> str:
+def digest_token(token: str) -> str:
     """How invitation and API tokens are stored: only their SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -133,7 +133,7 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship()
 
-    hash_token = staticmethod(token_hash)
+    hash_token = staticmethod(digest_token)
 
 
 class Invite(db.Model):
@@ -155,7 +155,7 @@ class Invite(db.Model):
     city: Mapped[City] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
-    hash_token = staticmethod(token_hash)
+    hash_token = staticmethod(digest_token)
 
     @property
     def is_usable(self) -> bool:
