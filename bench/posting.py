@@ -16,7 +16,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from itertools import product
 from pathlib import Path
@@ -60,25 +59,32 @@ def _app(db_path: Path, **config):
     return app
 
 
-def _seed_member(app):
+BENCH_EMAIL, BENCH_PASSWORD = "bench@example.org", "bench password 1"
+
+
+def seed_thread(title: str, body: str):
+    """In an app context: a Spanish-speaking member and a thread of theirs in Questions."""
     from forum.extensions import db
     from forum.models import Category, City, User
     from forum.threads import services
 
+    city = City(name="Bench", country="Nowhere", default_language="es")
+    user = User(email=BENCH_EMAIL, display_name="Bench", language="es", city=city)
+    user.set_password(BENCH_PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    category = db.session.execute(db.select(Category).filter_by(slug="questions")).scalar_one()
+    return services.create_thread(category, user, title, body, "es")
+
+
+def _seed_member(app):
     with app.app_context():
-        city = City(name="Bench", country="Nowhere", default_language="es")
-        user = User(email="bench@example.org", display_name="Bench", language="es", city=city)
-        user.set_password("bench password 1")
-        db.session.add(user)
-        db.session.commit()
-        category = db.session.execute(db.select(Category).filter_by(slug="questions")).scalar_one()
-        thread = services.create_thread(category, user, "Hilo de prueba", "Primer mensaje.", "es")
-        return thread.id
+        return seed_thread("Hilo de prueba", "Primer mensaje.").id
 
 
 def _post_latencies(app, thread_id: int, n: int) -> list[float]:
     client = app.test_client()
-    client.post("/login", data={"email": "bench@example.org", "password": "bench password 1"})
+    client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
     latencies = []
     for i in range(n):
         started = time.perf_counter()
@@ -134,18 +140,12 @@ def worker_throughput(posts: int = 36) -> dict:
             db_path = Path(tmp) / "forum.db"
             app = _app(db_path, TRANSLATION_WORKER="off", TRANSLATION_ENGINES=[])
             from forum.extensions import db
-            from forum.models import Category, City, User
             from forum.threads import services
 
             with app.app_context():
-                city = City(name="Bench", country="Nowhere", default_language="es")
-                user = User(email="b@example.org", display_name="B", language="es", city=city, password_hash="x")
-                db.session.add(user)
-                db.session.commit()
-                category = db.session.execute(db.select(Category).filter_by(slug="questions")).scalar_one()
-                thread = services.create_thread(category, user, "Hilo", "Inicio.", "es")
+                thread = seed_thread("Hilo", "Inicio.")
                 for body in _varied_posts(posts):
-                    services.add_reply(thread, user, body, "es")
+                    services.add_reply(thread, thread.author, body, "es")
                 db.session.remove()
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "ARGOS_DATA_DIR": str(Path(tmp) / "argos"),
                    "SECRET_KEY": "bench", "TRANSLATION_WORKER": "thread", "PYTHONPATH": str(ROOT)}
