@@ -159,7 +159,7 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
             raise ValueError(f"{translated.engine} returned empty text")
     except NoEngineAvailable:
         db.session.rollback()
-        return _back_to_pending(job_id, "no engine for this pair", count_attempt=False)
+        return _back_to_pending(job_id, "no engine for this pair")
     except Exception as exc:
         db.session.rollback()
         log.warning("translation job %s failed: %r", job_id, exc)
@@ -203,12 +203,11 @@ def _finish(job_id: int, status: JobStatus) -> JobStatus:
     return status
 
 
-def _back_to_pending(job_id: int, reason: str, count_attempt: bool) -> JobStatus:
-    values = {"status": JobStatus.PENDING, "lease_until": None, "last_error": reason,
-              "next_attempt_at": utcnow() + timedelta(seconds=current_app.config["TRANSLATION_RETRY_SECONDS"])}
-    if not count_attempt:
-        values["attempts"] = TranslationJob.attempts - 1
-    _update_owned(job_id, **values)
+def _back_to_pending(job_id: int, reason: str) -> JobStatus:
+    """Give the job back without spending an attempt (its engine went away, not the job's fault)."""
+    _update_owned(job_id, status=JobStatus.PENDING, lease_until=None, last_error=reason,
+                  attempts=TranslationJob.attempts - 1,
+                  next_attempt_at=utcnow() + timedelta(seconds=current_app.config["TRANSLATION_RETRY_SECONDS"]))
     return JobStatus.PENDING
 
 

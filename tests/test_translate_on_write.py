@@ -7,21 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from forum import jobs
+from testkit import stored_jobs as _jobs, stored_translation as _translation
 from forum.extensions import db
 from forum.models import JobStatus, PostTranslation, TranslationJob, TranslationMemoryEntry
-
-
-def _jobs(post_id=None):
-    query = db.select(TranslationJob).order_by(TranslationJob.id)
-    if post_id is not None:
-        query = query.filter_by(post_id=post_id)
-    db.session.expire_all()
-    return db.session.execute(query).scalars().all()
-
-
-def _translation(post_id, language):
-    db.session.expire_all()
-    return db.session.execute(db.select(PostTranslation).filter_by(post_id=post_id, language=language)).scalar_one_or_none()
 
 
 def test_a_post_comes_with_one_job_per_other_language(member, make_thread):

@@ -13,18 +13,9 @@ import pytest
 
 from testkit import ROOT, skip_or_fail
 from forum import jobs
+from testkit import stored_jobs as _jobs, stored_translation as _translation
 from forum.extensions import db
-from forum.models import JobStatus, PostTranslation, TranslationJob
-
-
-def _jobs():
-    db.session.expire_all()
-    return db.session.execute(db.select(TranslationJob).order_by(TranslationJob.id)).scalars().all()
-
-
-def _translation(post_id, language):
-    db.session.expire_all()
-    return db.session.execute(db.select(PostTranslation).filter_by(post_id=post_id, language=language)).scalar_one_or_none()
+from forum.models import JobStatus, PostTranslation
 
 
 @pytest.fixture(scope="session")

@@ -93,3 +93,25 @@ class Auth:
 
     def logout(self):
         return self.client.post("/logout")
+
+
+def stored_jobs(post_id: int | None = None):
+    """Translation jobs as the database has them now (the session's cache dropped first)."""
+    from forum.extensions import db
+    from forum.models import TranslationJob
+
+    query = db.select(TranslationJob).order_by(TranslationJob.id)
+    if post_id is not None:
+        query = query.filter_by(post_id=post_id)
+    db.session.expire_all()
+    return db.session.execute(query).scalars().all()
+
+
+def stored_translation(post_id: int, language: str):
+    """The stored translation of a post into `language`, or None."""
+    from forum.extensions import db
+    from forum.models import PostTranslation
+
+    db.session.expire_all()
+    return db.session.execute(
+        db.select(PostTranslation).filter_by(post_id=post_id, language=language)).scalar_one_or_none()
