@@ -2,9 +2,9 @@
 
     python -m bench.posting            (make bench runs it after the translation benchmark)
 
-1. Latency of a reply POST (Flask test client, SQLite file, in-process thread worker) with
+1. Latency of a reply POST (Flask test client, SQLite file, the embedded worker process) with
    no translation at all, and with every post queuing two jobs for a slow engine (1 s per
-   call) that keeps the worker thread busy the whole time: the request must not wait.
+   call) that keeps the worker busy the whole time: the request must not wait.
 2. Throughput of `flask translation worker --burst` processes with Apertium (a real engine)
    on varied Spanish posts: one worker against two, on the same database.
 """
@@ -104,16 +104,16 @@ def posting_latency(n: int = 40) -> dict:
         for label, config in (
             ("no translation", {"TRANSLATION_WORKER": "off", "TRANSLATION_ENGINES": []}),
             ("2 jobs per post, slow engine busy (1 s/call)",
-             {"TRANSLATION_WORKER": "thread", "TRANSLATION_ENGINES": [SlowEngine(1.0)],
+             {"TRANSLATION_WORKER": "process", "TRANSLATION_ENGINES": [SlowEngine(1.0)],
               "TRANSLATION_POLL_SECONDS": 0.5}),
         ):
             app = _app(Path(tmp) / f"{len(results)}.db", **config)
             thread_id = _seed_member(app)
             latencies = _post_latencies(app, thread_id, n)
             results[label] = latencies
-            from forum import jobs
+            from forum.workers.embedded import embedded_worker
 
-            jobs.thread_worker(app).stop(timeout=0.1)
+            embedded_worker(app).stop(grace=0.1)
     return results
 
 
@@ -148,7 +148,7 @@ def worker_throughput(posts: int = 36) -> dict:
                     services.add_reply(thread, thread.author, body, "es")
                 db.session.remove()
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "ARGOS_DATA_DIR": str(Path(tmp) / "argos"),
-                   "SECRET_KEY": "bench", "TRANSLATION_WORKER": "thread", "PYTHONPATH": str(ROOT)}
+                   "SECRET_KEY": "bench", "TRANSLATION_WORKER": "process", "PYTHONPATH": str(ROOT)}
             env.pop("REDIS_URL", None)
             flask = [sys.executable, "-m", "flask", "--app", "wsgi", "translation", "worker", "--burst"]
             started = time.perf_counter()

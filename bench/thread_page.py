@@ -36,7 +36,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "forum.db"
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "bench",
-               "TRANSLATION_WORKER": "off", "ARGOS_DATA_DIR": str(Path(tmp) / "argos"), "PYTHONPATH": str(ROOT)}
+               "TRANSLATION_WORKER": "off", "ARGOS_DATA_DIR": str(Path(tmp) / "argos"), "PYTHONPATH": str(ROOT),
+               "FORUM_PUBLIC_READ": "1"}  # wrk reads the thread page without logging in
         env.pop("REDIS_URL", None)
         subprocess.run([sys.executable, "-m", "bench.thread_page_seed"], cwd=ROOT, env=env, check=True)
         port = _free_port()

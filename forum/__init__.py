@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    config.check(app.config)
 
     from .logging_filters import install as keep_secrets_out_of_logs
 
@@ -75,11 +76,14 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         # "<id>:<session_version>": a raised version (logout, password change) ends old sessions.
-        user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()):
+        from .text import ascii_int
+
+        raw_id, _, raw_version = session_id.partition(":")
+        user_id, version = ascii_int(raw_id), ascii_int(raw_version)
+        if user_id is None or version is None or user_id > MAX_ID:
             return None
-        user = db.session.get(models.User, int(user_id))
-        if user is None or user.session_version != int(version):
+        user = db.session.get(models.User, user_id)
+        if user is None or user.session_version != version:
             return None
         return user
 
@@ -101,11 +105,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from .jobs import start_thread_worker_on_first_request
     from .web import register_web_hooks
+    from .workers.embedded import start_with_first_request
 
     register_web_hooks(app)
-    start_thread_worker_on_first_request(app)
+    start_with_first_request(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -44,6 +44,14 @@ def secret_key(instance_path: str) -> str:
     raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
 
 
+def env_flag(name: str, default: bool = False) -> bool:
+    """1/true/yes/on (any case) is on, 0/false/no/off is off; unset or blank keeps the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in ("1", "true", "yes", "on")
+
+
 def settings(instance_path: str) -> dict:
     env = os.environ
     production = env.get("FORUM_ENV", "development") == "production"
@@ -58,8 +66,12 @@ def settings(instance_path: str) -> dict:
         # Where Argos models live; translation/ sets Argos' own paths from it.
         "ARGOS_DATA_DIR": env.get("ARGOS_DATA_DIR") or str(Path(instance_path) / "argos"),
         "APERTIUM_ENABLED": env.get("APERTIUM_ENABLED", "1") != "0",
-        # Translation jobs: "thread" (in the web process), "rq" (REDIS_URL workers) or "off".
+        # Translation jobs: "process" (the embedded worker process the web starts), "rq"
+        # (REDIS_URL workers) or "off". Unset: rq with REDIS_URL, else process.
         "TRANSLATION_WORKER": env.get("TRANSLATION_WORKER") or None,
+        # A job still running after this many seconds is stopped and retried (or failed);
+        # keep it below the lease, so a stopped job is never also handed out by the sweeper.
+        "TRANSLATION_JOB_TIME_LIMIT": float(env.get("TRANSLATION_JOB_TIME_LIMIT", "240")),
         "TRANSLATION_LEASE_SECONDS": int(env.get("TRANSLATION_LEASE_SECONDS", "300")),
         "TRANSLATION_MAX_ATTEMPTS": int(env.get("TRANSLATION_MAX_ATTEMPTS", "5")),
         "TRANSLATION_RETRY_SECONDS": float(env.get("TRANSLATION_RETRY_SECONDS", "30")),
@@ -86,7 +98,30 @@ def settings(instance_path: str) -> dict:
         "RATELIMIT_SWALLOW_ERRORS": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "POST_RATE_LIMIT": env.get("POST_RATE_LIMIT", "20 per minute"),
-        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),  # per member; per address unauthenticated
+        # Failed API authentications per client address; once used up, even a valid token waits.
+        "API_AUTH_FAILURE_RATE_LIMIT": env.get("API_AUTH_FAILURE_RATE_LIMIT", "30 per minute"),
+        # Edits queue translation jobs: one budget per member for pages and API together.
+        "EDIT_RATE_LIMIT": env.get("EDIT_RATE_LIMIT", "10 per minute"),
+        # Checks of a logged-in member's current password (password change, new API token), per member.
+        "PASSWORD_CHECK_RATE_LIMIT": env.get("PASSWORD_CHECK_RATE_LIMIT", "5 per minute;20 per hour"),
+        "API_TOKENS_MAX": int(env.get("API_TOKENS_MAX", "10")),  # live (unrevoked) tokens per member
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
+        # The site's address: every absolute URL (invitation links, the API's) is built on it, never on
+        # the Host header a request brings.
         "SERVER_BASE_URL": env.get("SERVER_BASE_URL", "http://127.0.0.1:5000"),
+        # Comma-separated host names (Flask's TRUSTED_HOSTS: "forum.example.org", ".example.org" for its
+        # subdomains); a request with another Host header gets a 400. Unset: any host is served.
+        "TRUSTED_HOSTS": [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None,
+        # Off: only members read (visitors get a landing page and the login). On: anyone may read.
+        "FORUM_PUBLIC_READ": env_flag("FORUM_PUBLIC_READ", False),
     }
+
+
+def check(config) -> None:
+    """Refuse settings that would silently do something else than the operator meant."""
+    mode = config.get("TRANSLATION_WORKER")
+    if mode and mode not in ("process", "rq", "off"):
+        raise ValueError(f"TRANSLATION_WORKER must be process, rq or off, not {mode!r}")
+    if config["TRANSLATION_JOB_TIME_LIMIT"] >= config["TRANSLATION_LEASE_SECONDS"]:
+        raise ValueError("TRANSLATION_JOB_TIME_LIMIT must be shorter than TRANSLATION_LEASE_SECONDS")

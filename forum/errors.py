@@ -1,10 +1,10 @@
 """Error pages: a clear message in the reader's language, never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .extensions import db
 
@@ -21,12 +21,20 @@ MESSAGES = {
 }
 
 
-def _page(code: int, message):
+def _page(code: int, message, headers=()):
     if request.path.startswith("/api/"):
         from .api.errors import error_response
 
-        return error_response(code)
-    return render_template("errors/error.html", code=code, message=message), code
+        return error_response(code, headers=headers)
+    response = make_response(render_template("errors/error.html", code=code, message=message), code)
+    response.headers.extend(headers)
+    return response
+
+
+def _http_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers werkzeug gives the error besides its own body's type: Allow on a 405 (RFC 9110
+    requires it), WWW-Authenticate, Retry-After."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -37,7 +45,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        return _page(code, MESSAGES.get(code, MESSAGES[400]))
+        if isinstance(error, SecurityError) and not request.path.startswith("/api/"):
+            # A Host header outside TRUSTED_HOSTS: no URL can be built for that host, so no page
+            # (stylesheet, links) around the message.
+            return make_response(str(MESSAGES[400]), 400, {"Content-Type": "text/plain; charset=utf-8"})
+        return _page(code, MESSAGES.get(code, MESSAGES[400]), _http_headers(error))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -1,13 +1,15 @@
-"""Creating invitations: shared by the admin pages and the command line."""
+"""Creating and revoking invitations: shared by the admin pages and the command line."""
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
+from sqlalchemy import update
 
 from .extensions import db
 from .models import City, Invite, Role, User, utcnow
+from .urls import external_url
 
 
 def create_invite(email: str, city: City, role: Role, created_by: User | None = None) -> tuple[Invite, str]:
@@ -26,9 +28,18 @@ def create_invite(email: str, city: City, role: Role, created_by: User | None = 
     return invite, invite_link(token)
 
 
+def revoke_invites(*conditions) -> int:
+    """Revoke the unused, unrevoked invitations matching `conditions` (e.g. Invite.id == 3);
+    returns how many. Conditional, so an invitation being accepted right now is either used or
+    revoked, never both."""
+    count = db.session.execute(
+        update(Invite).where(Invite.used_at.is_(None), Invite.revoked_at.is_(None), *conditions)
+        .values(revoked_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return count
+
+
 def invite_link(token: str) -> str:
-    """In a page, the address the admin is using; on the command line, SERVER_BASE_URL."""
-    if has_request_context():
-        return url_for("auth.accept_invite", token=token, _external=True)
-    path = current_app.url_map.bind("localhost").build("auth.accept_invite", {"token": token})
-    return current_app.config["SERVER_BASE_URL"].rstrip("/") + path
+    """On SERVER_BASE_URL, in a page as on the command line: never the Host header a request brought."""
+    return external_url("auth.accept_invite", token=token)

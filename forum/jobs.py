@@ -1,4 +1,4 @@
-"""Translate on write: the outbox, dispatch (a thread or RQ), the translate-post job, the sweeper.
+"""Translate on write: the outbox, dispatch (the embedded worker or RQ), the translate-post job, the sweeper.
 
 The database row is the truth. A job is created in the same transaction as the post
 revision it translates; a dispatch is only a wake-up ("look at job 42"), so a lost wake-up
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from datetime import timedelta
-from typing import Iterable
+from typing import Callable, Iterable
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app
 from sqlalchemy import and_, delete, or_, update
 
 from .extensions import db
@@ -58,21 +57,27 @@ def dispatch(job_ids: Iterable[int]) -> None:
         return
     mode = worker_mode(current_app)
     try:
-        if mode == "thread" and has_request_context():
-            # Only web processes own a worker thread; a command's thread would die with it
-            # mid-job. The web worker picks up jobs written by commands when it starts.
-            thread_worker(current_app).wake()
+        if mode == "process":
+            # The embedded worker's process, wherever it runs (a command wakes it too); it
+            # also polls, and starts with the web's first request, so a lost wake-up only waits.
+            from .workers.wakeup import wake
+
+            wake(current_app.config["SQLALCHEMY_DATABASE_URI"])
         elif mode == "rq":
             _rq_enqueue(ids)
     except Exception:  # Redis down: the post is saved, the sweeper re-dispatches later
         log.warning("could not dispatch translation jobs %s; the sweeper will", ids, exc_info=True)
 
 
+WORKER_MODES = ("process", "rq", "off")
+
+
 def worker_mode(app: Flask) -> str:
+    """"process" (the embedded worker process), "rq" (REDIS_URL workers) or "off"."""
     mode = app.config.get("TRANSLATION_WORKER")
     if mode:
         return mode
-    return "rq" if app.config.get("REDIS_URL") else "thread"
+    return "rq" if app.config.get("REDIS_URL") else "process"
 
 
 # --- the engines ----------------------------------------------------------------------------
@@ -95,6 +100,15 @@ def get_translator(app: Flask):
 
 def available_pairs(translator) -> set[tuple[str, str]]:
     return {(info.source, info.target) for info in translator.pairs()}
+
+
+def warm_up(app: Flask) -> None:
+    """Load models before the first job (and before threads share a translator)."""
+    translator = get_translator(app)
+    for engine in getattr(translator, "engines", ()):
+        warm = getattr(engine, "warm_up", None)
+        if warm:
+            warm()
 
 
 # --- claiming and running -----------------------------------------------------------------
@@ -224,13 +238,36 @@ def _retry_or_fail(job_id: int, error: str) -> JobStatus:
     return JobStatus.PENDING
 
 
+_job_listener: Callable[[int | None], None] | None = None
+
+
+def set_job_listener(listener: Callable[[int | None], None] | None) -> None:
+    """The worker process reports each job it starts (its id) and finishes (None) to its
+    supervisor, which enforces the wall-clock limit from outside."""
+    global _job_listener
+    _job_listener = listener
+
+
 def process(job_id: int | None = None) -> JobStatus | None:
     """Claim and run one job (the given one, or any due job). None if there was nothing to do."""
     translator = get_translator(current_app)
     job = claim(job_id, available_pairs(translator))
     if job is None:
         return None
-    return run_job(job, translator)
+    if _job_listener is not None:
+        _job_listener(job.id)
+    try:
+        return run_job(job, translator)
+    finally:
+        if _job_listener is not None:
+            _job_listener(None)
+
+
+def give_up_attempt(job_id: int, reason: str) -> JobStatus:
+    """The supervisor stopped (or lost) the process running this job: an attempt spent,
+    retried with backoff or failed like any other error. A job no longer running is left."""
+    log.warning("translation job %s: %s", job_id, reason)
+    return _retry_or_fail(job_id, reason)
 
 
 def run_pending(limit: int | None = None) -> int:
@@ -291,66 +328,6 @@ def sweep(redispatch_after: float | None = None) -> tuple[int, int]:
             _rq_enqueue(ids)
             redispatched = len(ids)
     return expired, redispatched
-
-
-# --- the in-process worker thread ---------------------------------------------------------
-
-class ThreadWorker:
-    """A daemon thread in the web process: wakes on dispatch, polls for retries and backlog."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._stop.clear()
-                self._thread = threading.Thread(target=self._loop, name="translation-worker", daemon=True)
-                self._thread.start()
-
-    def wake(self) -> None:
-        self.start()
-        self._wake.set()
-
-    def stop(self, timeout: float = 10) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        poll = self.app.config["TRANSLATION_POLL_SECONDS"]
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                with self.app.app_context():
-                    sweep()
-                    while not self._stop.is_set() and process() is not None:
-                        pass
-                    db.session.remove()
-            except Exception:
-                log.exception("translation worker iteration failed; retrying")
-            self._wake.wait(poll)
-
-
-def start_thread_worker_on_first_request(app: Flask) -> None:
-    """In "thread" mode the web process translates; it starts with the first request, backlog included."""
-
-    @app.before_request
-    def _ensure_worker() -> None:
-        if worker_mode(app) == "thread":
-            thread_worker(app).start()
-
-
-def thread_worker(app: Flask) -> ThreadWorker:
-    worker = app.extensions.get("forum_thread_worker")
-    if worker is None:
-        worker = app.extensions.setdefault("forum_thread_worker", ThreadWorker(app))
-    return worker
 
 
 # --- RQ -----------------------------------------------------------------------------------

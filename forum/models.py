@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
@@ -97,6 +97,14 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
+    @validates("suspended")
+    def _end_sessions_on_suspension(self, _key: str, suspended: bool) -> bool:
+        # Whoever suspends (admin page, script, shell): sessions opened before must stay dead
+        # when the suspension is lifted, so suspending raises the session version.
+        if suspended and not self.suspended:
+            self.session_version = (self.session_version or 1) + 1
+        return suspended
+
     def set_password(self, password: str) -> None:
         # scrypt is Werkzeug's current default.
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -151,6 +159,7 @@ class Invite(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     city: Mapped[City] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -158,8 +167,17 @@ class Invite(db.Model):
     hash_token = staticmethod(digest_token)
 
     @property
+    def status(self) -> str:
+        """One of "used", "revoked", "expired" or "pending" (still usable)."""
+        if self.used_at is not None:
+            return "used"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "pending" if self.expires_at > utcnow() else "expired"
+
+    @property
     def is_usable(self) -> bool:
-        return self.used_at is None and self.expires_at > utcnow()
+        return self.status == "pending"
 
 
 class Category(db.Model):

@@ -3,13 +3,31 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy import func, update
+
 from .extensions import db
 from .models import ApiToken, User, utcnow
 
 PREFIX = "cnf_"
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+class TooManyTokens(Exception):
+    """The member already holds the most live tokens allowed."""
+
+
+def live_token_count(user: User) -> int:
+    return db.session.execute(
+        db.select(func.count(ApiToken.id)).filter_by(user_id=user.id, revoked_at=None)).scalar_one()
+
+
+def create_token(user: User, name: str, max_live: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for `user`; with `max_live`, refused (TooManyTokens) when they already hold that many."""
+    if max_live is not None:
+        # Lock the owner's row (PostgreSQL) so two requests at once cannot both pass the count.
+        db.session.execute(db.select(User.id).filter_by(id=user.id).with_for_update())
+        if live_token_count(user) >= max_live:
+            db.session.rollback()
+            raise TooManyTokens
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user=user, name=name, token_hash=ApiToken.hash_token(token), prefix=token[:12])
     db.session.add(row)
@@ -40,3 +58,11 @@ def revoke_token(user: User, token_id: int) -> bool:
     row.revoked_at = utcnow()
     db.session.commit()
     return True
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live token of `user` (password change, suspension) in the caller's transaction;
+    the caller commits. Returns how many were live."""
+    return db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    ).rowcount

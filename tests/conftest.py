@@ -246,3 +246,17 @@ def engine(app) -> FakeEngine:
 @pytest.fixture
 def set_engines(app):
     return lambda engines: use_engines(app, engines)
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        skip_or_fail("TEST_REDIS_URL is not set (RQ tests need Redis)")
+    from redis import Redis
+
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+    connection.close()

@@ -33,7 +33,7 @@ def test_admin_invites_someone_and_sees_the_link_once(client, auth, admin, make_
     invite = db.session.execute(db.select(Invite)).scalar_one()
     assert invite.email == "andres@medellin.example.org" and invite.role is Role.MODERATOR
     assert invite.city_id == city.id and invite.created_by_id == admin.id
-    assert 'id="invite-link">http://localhost/invite/' in page
+    assert 'id="invite-link">http://forum.test/invite/' in page  # SERVER_BASE_URL, never the Host header
     listing = client.get("/admin/invites").get_data(as_text=True)
     assert "andres@medellin.example.org" in listing and "/invite/" not in listing
 

@@ -208,9 +208,10 @@ def test_users_token_command_prints_the_token_alone_on_the_last_line(runner, cli
     assert runner.invoke(args=["users", "token", "nobody@example.org"]).exit_code == 1
 
 
-def test_members_create_and_revoke_tokens_on_their_profile(client, auth, member, make_user):
+def test_members_create_and_revoke_tokens_on_their_profile(client, auth, member, make_user, password):
     auth.login(member)
-    page = client.post("/profile/tokens", data={"token-name": "my script"}).get_data(as_text=True)
+    page = client.post("/profile/tokens", data={"token-name": "my script", "token-current_password": password}
+                       ).get_data(as_text=True)
     token = page.split('id="new-token">')[1].split("<")[0]
     assert client.get("/api/v1/categories", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     row = db.session.execute(db.select(ApiToken)).scalar_one()

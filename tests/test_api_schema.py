@@ -1,5 +1,7 @@
-"""schemathesis against the API on a live server: no server error, and every response matches
-/api/v1/openapi.json (status codes, content types, bodies).
+"""schemathesis against the API on a live server, with every check it has: no server error, every
+response matches /api/v1/openapi.json (status codes, content types, headers, bodies), what the document
+allows is accepted and what it forbids refused, methods it does not declare get a 405 with Allow,
+authentication is never ignored and a deleted resource is gone.
 
 The server is a real werkzeug server on 127.0.0.1 (port 0, threaded) serving an app on a copy of
 the migrated SQLite template, seeded with a member, a few threads (one translated, one with a
@@ -24,8 +26,16 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from testkit import FakeEngine, _base_config, skip_or_fail, use_engines
 
-MAX_EXAMPLES = 25   # per operation and phase: the whole run stays well under a minute on 2 cores
+MAX_EXAMPLES = 15   # per operation and phase: with every check on, the run stays well under two minutes on 2 cores
 TIMEOUT = 300       # a hung run fails the test instead of hanging CI
+# Rules the document states in words because JSON Schema cannot: only a thread's first post has a
+# title, so a schema-valid title sent for a reply gets the documented 422 (schemathesis' own advice for
+# a rejection the schema cannot express: allow that status for that operation only).
+CONFIG = """
+[[operations]]
+include-operation-id = "editPost"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+"""
 
 
 def _schemathesis() -> list[str]:
@@ -90,15 +100,19 @@ def live_api(sqlite_template, tmp_path):
     shutil.copyfile(sqlite_template, path)
     config = _base_config(f"sqlite:///{path}", tmp_path)
     # Limits on (their headers and 429s are part of the contract) but far above what the run sends.
-    config.update({"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "100000 per minute",
-                   "POST_RATE_LIMIT": "100000 per minute", "PROPAGATE_EXCEPTIONS": False})
+    many = "100000 per minute"
+    config.update({"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": many, "POST_RATE_LIMIT": many,
+                   "EDIT_RATE_LIMIT": many, "API_AUTH_FAILURE_RATE_LIMIT": many, "PROPAGATE_EXCEPTIONS": False})
     app = create_app(config)
     token = _seed(app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    base = f"http://127.0.0.1:{server.server_port}"
+    # The document's server URL (where schemathesis sends its requests) is the configured address.
+    app.config["SERVER_BASE_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", token
+        yield base, token
     finally:
         server.shutdown()
         thread.join(10)
@@ -113,9 +127,12 @@ def test_the_api_conforms_to_its_openapi_document(live_api, tmp_path):
     env = {**os.environ, "http_proxy": closed, "https_proxy": closed, "HTTP_PROXY": closed, "HTTPS_PROXY": closed,
            "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1", "SCHEMATHESIS_TELEMETRY": "false",
            "NO_COLOR": "1", "COLUMNS": "200"}
-    command = [*_schemathesis(), "run", f"{base}/api/v1/openapi.json",
-               "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,"
-                           "content_type_conformance,response_headers_conformance",
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG)
+    # Every check schemathesis has, among them undeclared methods (405 with Allow), positive data
+    # accepted, negative data refused, authentication not ignored and deleted resources gone.
+    command = [*_schemathesis(), "--config-file", str(config), "run", f"{base}/api/v1/openapi.json",
+               "--checks", "all",
                "-H", f"Authorization: Bearer {token}",
                "--max-examples", str(MAX_EXAMPLES), "--seed", "20261126",
                "--workers", "1", "--generation-database", "none", "--request-timeout", "20",
@@ -123,6 +140,9 @@ def test_the_api_conforms_to_its_openapi_document(live_api, tmp_path):
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
+    # A pattern schemathesis cannot compile is dropped with only a warning, and the text rules behind it
+    # go untested.
+    assert "Unsupported regex" not in output, output
     # It really tested the API: every documented operation ran (schemathesis leaves out the document's own
     # route) and requests were generated; a run that only fetched the schema would also exit 0.
     with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=10) as response:

@@ -266,13 +266,21 @@ ALL_MARKDOWN = (
     "**negrita**, *cursiva*, ~~tachado~~, `código` y [un enlace](https://example.org).\n\n"
     "> una cita\n\n1. uno\n2. dos\n\n```python\nprint('hola')\n```\n\n"
     "| Ciudad | Pérdidas |\n|---|---|\n| Monterrey | 30 % |\n\n"
-    "![logo](https://example.org/logo.png)\n\n---\n"
+    "![logo](/static/logo.png)\n\n![pixel](https://example.org/pixel.png)\n\n---\n"
 )
 
 
-def _visit_thread(page: Page, live_server: str, thread, author) -> None:
-    # No request leaves the machine: the external image is answered here.
-    page.route("https://example.org/**", lambda route: route.fulfill(content_type="image/png", body=PNG))
+def _visit_thread(page: Page, live_server: str, thread, author) -> list[str]:
+    """Returns the requests that went to another host (none should: a remote image is a link)."""
+    remote: list[str] = []
+
+    def answer_remote(route) -> None:  # nothing leaves the machine, and we see what tried to
+        remote.append(route.request.url)
+        route.fulfill(content_type="image/png", body=PNG)
+
+    page.route("https://example.org/**", answer_remote)
+    # The same-site image: the server has no such file; the browser gets one from here.
+    page.route(f"{live_server}/static/logo.png", lambda route: route.fulfill(content_type="image/png", body=PNG))
     page.goto(f"{live_server}/t/{thread.id}")  # anonymous, English
     expect(page.get_by_role("heading", level=1, name=thread.title)).to_be_visible()
 
@@ -288,6 +296,7 @@ def _visit_thread(page: Page, live_server: str, thread, author) -> None:
     # Let late reports arrive (CSP violations are queued) before looking.
     page.wait_for_load_state("networkidle")
     page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 100))")
+    return remote
 
 
 def test_thread_page_has_no_console_errors_or_csp_violations(
@@ -295,10 +304,14 @@ def test_thread_page_has_no_console_errors_or_csp_violations(
     """The thread page with every kind of Markdown a post may hold, anonymously and as its author."""
     author = make_user(language="es", name="Autora", email="autora@example.org")
     thread = make_thread(author, title="Todo el Markdown", body=ALL_MARKDOWN, language="es", replies=1)
-    _visit_thread(page, live_server, thread, author)
+    remote = _visit_thread(page, live_server, thread, author)
     body = page.locator(".post-body").first
     for tag in ("strong", "em", "s", "code", "a", "blockquote", "ol", "pre", "table", "img", "hr"):
         expect(body.locator(tag).first).to_be_attached()
+    # The image from another host is a link to it, never loaded (it would tell that host who reads).
+    expect(body.get_by_role("link", name="pixel")).to_have_attribute("href", "https://example.org/pixel.png")
+    expect(body.locator("img")).to_have_count(1)
+    assert remote == []
     assert problems == []
 
 

@@ -1,6 +1,4 @@
 """Translate on write: outbox jobs, workers, stored translations, reading in the reader's language."""
-import threading
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -235,38 +233,6 @@ def test_an_expired_lease_is_swept_and_the_job_finishes_once(app, member, make_t
     done = [j for j in _jobs(post.id) if j.id == job.id][0]
     assert done.status is JobStatus.DONE and done.attempts == 2
     assert db.session.execute(db.select(db.func.count(PostTranslation.id))).scalar() == 2
-
-
-def test_posting_returns_while_the_engine_is_still_working(app, client, auth, member, set_engines):
-    from testkit import FakeEngine
-
-    started, release = threading.Event(), threading.Event()
-
-    def slow(texts, source, target):
-        started.set()
-        release.wait(30)  # a deliberately slow engine: it finishes only when the test says so
-
-    set_engines([FakeEngine(hook=slow)])
-    app.config["TRANSLATION_WORKER"] = "thread"
-    app.config["TRANSLATION_POLL_SECONDS"] = 0.2
-    try:
-        auth.login(member)
-        response = client.post("/c/questions/new", data={"title": "Leaks", "body": "How do you fix leaks?",
-                                                          "language": "en"})
-        assert response.status_code == 302  # answered...
-        assert started.wait(10)             # ...while the worker thread is inside the engine
-        assert not release.is_set()
-        assert {j.status for j in _jobs()} >= {JobStatus.RUNNING}
-    finally:
-        release.set()
-        for _ in range(300):  # bounded wait for the worker thread to finish both jobs
-            if {j.status for j in _jobs()} == {JobStatus.DONE}:
-                break
-            time.sleep(0.1)
-        worker = jobs.thread_worker(app)
-        worker.stop()
-        assert not worker._thread.is_alive()
-    assert {j.status for j in _jobs()} == {JobStatus.DONE}
 
 
 def test_thread_page_costs_the_same_queries_for_5_and_200_posts(app, client, member, make_thread, engine):

@@ -67,20 +67,6 @@ def test_spanish_post_reaches_portuguese_readers_through_apertium(app, client, m
 # --- RQ on Redis ----------------------------------------------------------------------------
 
 @pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        skip_or_fail("TEST_REDIS_URL is not set (RQ tests need Redis)")
-    from redis import Redis
-
-    connection = Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
-    connection.close()
-
-
-@pytest.fixture
 def rq_app(app, redis_url, engine):
     app.config.update(REDIS_URL=redis_url, TRANSLATION_WORKER="rq")
     jobs.set_worker_app(app)
@@ -162,7 +148,8 @@ WORKER_SCRIPT = textwrap.dedent("""
             time.sleep(120)
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "x", "TRANSLATION_WORKER": "off",
-                      "TRANSLATION_ENGINES": [StuckEngine()], "TRANSLATION_LEASE_SECONDS": 1})
+                      "TRANSLATION_ENGINES": [StuckEngine()], "TRANSLATION_LEASE_SECONDS": 1,
+                      "TRANSLATION_JOB_TIME_LIMIT": 0.5})
     with app.app_context():
         jobs.run_pending()
 """)

@@ -63,6 +63,40 @@ class FakeEngine:
         return [t for _s, _t, texts in self.calls for t in texts]
 
 
+class StuckEngine(FakeEngine):
+    """FakeEngine, except on text containing "HANG": then a catastrophic regex runs in C code,
+    holding the GIL and deaf to signals (as the old code-span pattern did), for good.
+    Picklable, so the worker process can be given one."""
+
+    def translate(self, texts, source, target):
+        if any("HANG" in t for t in texts):
+            import re
+
+            re.match(r"(?:a|aa)+$", "a" * 80 + "b")  # ~1.6**80 steps: it never returns
+        return super().translate(texts, source, target)
+
+
+class GatedEngine(FakeEngine):
+    """FakeEngine that, inside each call, writes `started` and waits (at most 60 s) for `gate`
+    to exist: a slow engine a test controls across processes."""
+
+    def __init__(self, started: str, gate: str, die_on: str | None = None):
+        super().__init__()
+        self.started, self.gate, self.die_on = started, gate, die_on
+
+    def translate(self, texts, source, target):
+        import time
+
+        if self.die_on and any(self.die_on in t for t in texts):
+            os._exit(3)  # the worker process dies mid-job (an OOM kill, a crash in C code)
+        Path(self.started).write_text("inside the engine")
+        for _ in range(600):
+            if Path(self.gate).exists():
+                break
+            time.sleep(0.1)
+        return super().translate(texts, source, target)
+
+
 def use_engines(app, engines) -> None:
     app.config["TRANSLATION_ENGINES"] = list(engines)
     app.extensions.pop("forum_translator", None)
@@ -81,6 +115,8 @@ def _base_config(database_url: str, instance: Path) -> dict:
         "TRANSLATION_WORKER": "off",
         "TRANSLATION_ENGINES": [],
         "TRANSLATION_RETRY_SECONDS": 0,
+        # The suites read pages anonymously; members-only reading has its own tests.
+        "FORUM_PUBLIC_READ": True,
     }
 
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from ..forms_common import choices, lower_strip, no_control_characters, strip
+from ..forms_common import choices, lower_strip, no_control_characters, single_line_text, strip
 from ..i18n import AUTONYMS, ROLE_NAMES
 
 def role_choices():
@@ -14,7 +14,7 @@ class CityForm(FlaskForm):
     name = StringField(_l("City"), filters=[strip],
                        validators=[DataRequired(_l("Please enter the city's name.")),
                                    Length(max=120, message=_l("At most %(max)d characters.", max=120)),
-                                   no_control_characters])
+                                   no_control_characters, single_line_text])
     country = StringField(_l("Country"), filters=[strip],
                           validators=[DataRequired(_l("Please enter the country.")),
                                       Length(max=80, message=_l("At most %(max)d characters.", max=80)),
@@ -37,3 +37,7 @@ class MemberForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices)
     status = SelectField(_l("Status"), choices=lambda: choices([("active", _l("Active")), ("suspended", _l("Suspended"))]))
     submit = SubmitField(_l("Save"))
+
+
+class RevokeInviteForm(FlaskForm):
+    submit = SubmitField(_l("Revoke"))

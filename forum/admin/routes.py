@@ -4,13 +4,15 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.caching import no_store
 from ..extensions import db
-from ..invites import create_invite
+from ..invites import create_invite, revoke_invites
 from ..models import City, Invite, Role, User
 from ..permissions import admin_required
+from ..tokens import revoke_all_tokens
 from . import bp
 from ..forms_common import choices
-from .forms import CityForm, InviteForm, MemberForm
+from .forms import CityForm, InviteForm, MemberForm, RevokeInviteForm
 
 
 def _cities() -> list[City]:
@@ -38,6 +40,7 @@ def cities():
 
 @bp.route("/invites", methods=["GET", "POST"])
 @admin_required
+@no_store  # emails, and a new invitation's link
 def invites():
     form = InviteForm()
     form.city.choices = choices((c.id, str(c)) for c in _cities())
@@ -53,11 +56,26 @@ def invites():
             form = InviteForm(formdata=None)
             form.city.choices = choices((c.id, str(c)) for c in _cities())
     recent = db.session.execute(db.select(Invite).order_by(Invite.created_at.desc()).limit(50)).scalars()
-    return render_template("admin/invites.html", form=form, invites=list(recent), new_link=new_link)
+    return render_template("admin/invites.html", form=form, invites=list(recent), new_link=new_link,
+                           revoke_form=RevokeInviteForm(formdata=None))
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+@admin_required
+def revoke_invitation(invite_id: int):
+    invite = db.session.get(Invite, invite_id) or abort(404)
+    if not RevokeInviteForm().validate_on_submit():
+        abort(400)
+    if revoke_invites(Invite.id == invite.id):
+        flash(_("The invitation to %(email)s is revoked; its link no longer works.", email=invite.email), "success")
+    else:
+        flash(_("This invitation was already used or revoked."), "error")
+    return redirect(url_for("admin.invites"))
 
 
 @bp.route("/members")
 @admin_required
+@no_store  # emails
 def members():
     users = db.session.execute(db.select(User).order_by(User.display_name)).scalars()
     return render_template("admin/members.html", users=list(users))
@@ -65,6 +83,7 @@ def members():
 
 @bp.route("/members/<int:user_id>", methods=["GET", "POST"])
 @admin_required
+@no_store  # the member's email
 def member(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = MemberForm(data={"role": user.role.value, "status": "suspended" if user.suspended else "active"})
@@ -73,8 +92,15 @@ def member(user_id: int):
             flash(_("You cannot remove your own administrator rights or suspend yourself."), "error")
         else:
             user.role = Role(form.role.data)
-            user.suspended = form.status.data == "suspended"
+            suspending = form.status.data == "suspended" and not user.suspended
+            user.suspended = form.status.data == "suspended"  # suspending also ends their sessions (models.User)
+            if suspending:
+                # Tokens are refused while suspended; revoked, they stay dead when the suspension is lifted.
+                revoke_all_tokens(user)
             db.session.commit()
-            flash(_("Member updated."), "success")
+            if suspending:
+                flash(_("Member suspended: their sessions have ended and their API tokens are revoked."), "success")
+            else:
+                flash(_("Member updated."), "success")
             return redirect(url_for("admin.members"))
     return render_template("admin/member.html", form=form, member=user)

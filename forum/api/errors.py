@@ -28,13 +28,17 @@ class ApiError(Exception):
         self.fields = fields
 
 
-def error_response(status: int, message=None, fields: dict | None = None):
+def error_response(status: int, message=None, fields: dict | None = None, headers=()):
+    """`headers`: what the HTTP error carries besides its body (Allow on a 405, Retry-After)."""
     code, default = CODES.get(status, CODES[400])
     body = {"error": {"code": code, "message": str(message or default)}}
     if fields:
         body["error"]["fields"] = {name: str(text) for name, text in fields.items()}
     response = jsonify(body)
     response.status_code = status
+    for name, value in headers:
+        if name.lower() != "www-authenticate":  # the API's own challenge below, not werkzeug's
+            response.headers.add(name, value)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return response

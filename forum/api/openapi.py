@@ -4,16 +4,56 @@ Kept next to the routes and checked against them by the tests and by schemathesi
 """
 from __future__ import annotations
 
+import functools
+
+from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, is_single_line_text
+
 LANG = {"type": "string", "enum": ["en", "es", "pt"]}
 NULLABLE_LANG = {"type": ["string", "null"], "enum": ["en", "es", "pt", None]}
 DATE = {"type": "string", "format": "date-time"}
-# Text fields refuse NUL and the other C0 controls (tab, newline and carriage return excepted), and
-# surrounding whitespace is stripped before the length and "required" checks.
-TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+# What text the API takes, for each kind of field: whether a text holds a character the API refuses,
+# by the very checks the API makes (forum/text.py), so the document cannot drift from them.
+REFUSES = {
+    "text": lambda text: bool(DISALLOWED_CHARACTERS.search(text) or BIDI_CONTROLS.search(text)),  # bodies
+    "line": lambda text: bool(DISALLOWED_CHARACTERS.search(text) or not is_single_line_text(text)),  # titles
+    "query": lambda text: bool(DISALLOWED_CHARACTERS.search(text)),  # the search words
+}
 
 
-def _text(max_length: int, **extra) -> dict:
-    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN, **extra}
+def _char_class(codes: list[int]) -> str:
+    """A regex character class body for these code points: BMP ones as \\uXXXX escapes, others as the
+    characters themselves (ECMA-262, Rust's regex and Python read both). Surrogates are left out: no
+    Unicode string holds one, and regex engines refuse to name them."""
+    def one(code: int) -> str:
+        return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+    ranges: list[list[int]] = []
+    for code in codes:  # ascending
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(one(first) if first == last else f"{one(first)}-{one(last)}" for first, last in ranges)
+
+
+@functools.cache
+def text_pattern(kind: str) -> str:
+    """Some character that is neither refused nor whitespace (the API strips outer whitespace and
+    refuses what is left blank), and no refused character anywhere."""
+    refuses, refused = REFUSES[kind], []
+    for start in range(0, 0x110000, 256):  # blocks first: a quarter of a second, not seconds
+        block = range(start, min(start + 256, 0x110000))
+        if refuses("".join(map(chr, block))):
+            refused.extend(code for code in block if refuses(chr(code)))
+    spaces = [code for code in range(0x110000) if chr(code).isspace() and not refuses(chr(code))]
+    no, blank = _char_class(refused), _char_class(spaces)
+    return f"^[{blank}]*[^{no}{blank}][^{no}]*$"
+
+
+def _text(max_length: int, kind: str = "text", **extra) -> dict:
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": text_pattern(kind), **extra}
 
 
 def _ref(name: str) -> dict:
@@ -38,10 +78,14 @@ SUMMARY_PROPERTIES = {"id": {"type": "integer"}, "category": {"type": "string"},
                       "title_language": LANG, "original_language": LANG, "author": {"$ref": "#/components/schemas/Author"},
                       "reply_count": {"type": "integer"}, "created_at": DATE, "last_activity_at": DATE,
                       "url": {"type": "string"}}
-LANG_PARAM = {"name": "lang", "in": "query", "required": False, "schema": LANG,
+# Query parameters: an empty value (`?lang=`) is the same as leaving the parameter out, as from a form.
+EMPTY = {"type": "string", "maxLength": 0}
+LANG_PARAM = {"name": "lang", "in": "query", "required": False,
+              "schema": {"type": "string", "enum": [*LANG["enum"], ""]},
               "description": "Language to read in (default: the token owner's preference)."}
 PAGE_PARAM = {"name": "page", "in": "query", "required": False,
-              "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}
+              "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100000}, EMPTY]},
+              "description": "Page number, from 1 (the default)."}
 
 
 # Optional fields may be left out or sent as null: both mean "not given".
@@ -85,7 +129,10 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "get": {
                     "operationId": "listThreads", "summary": "Threads, newest activity first",
                     "parameters": [{"name": "category", "in": "query", "required": False,
-                                    "schema": category}, PAGE_PARAM, LANG_PARAM],
+                                    "schema": ({"type": "string", "enum": [*categories, ""]} if categories
+                                               else category),
+                                    "description": "A category's slug (default: every category)."},
+                                   PAGE_PARAM, LANG_PARAM],
                     "responses": {"200": _json(_ref("ThreadList"), "A page of threads"),
                                   **_errors(*AUTH_ERRORS, 422)}},
                 "post": {
@@ -118,7 +165,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
             "/search": {"get": {
                 "operationId": "search", "summary": "Search posts in their original and translated text",
                 "parameters": [{"name": "q", "in": "query", "required": True,
-                                "schema": _text(200)}, LANG_PARAM],
+                                "schema": _text(200, "query")}, LANG_PARAM],
                 "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest first"),
                               **_errors(*AUTH_ERRORS, 422)}}},
             "/openapi.json": {"get": {
@@ -189,7 +236,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "NewThread": {"type": "object", "additionalProperties": False,
                               "required": ["category", "title", "body"],
                               "properties": {"category": category,
-                                             "title": _text(200),
+                                             "title": _text(200, "line"),
                                              "body": _text(50000),
                                              "language": WRITTEN_IN}},
                 "NewPost": {"type": "object", "additionalProperties": False, "required": ["body"],
@@ -197,9 +244,10 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                            "language": WRITTEN_IN}},
                 "PostEdit": {"type": "object", "additionalProperties": False, "required": ["body"],
                              "properties": {"body": _text(50000),
-                                            "title": {**_text(200), "type": ["string", "null"],
-                                                      "description": "Only for a thread's first post "
-                                                                     "(422 on a reply)."},
+                                            "title": {**_text(200, "line"), "type": ["string", "null"],
+                                                      "description": "A thread's title, edited through its "
+                                                                     "first post; null or left out keeps it. "
+                                                                     "A reply has no title (422)."},
                                             "language": WRITTEN_IN,
                                             "revision": {"type": ["integer", "null"],
                                                          "description": "The revision you edited; 409 if it moved on."}}},

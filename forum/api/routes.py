@@ -2,7 +2,7 @@
 so the API needs no CSRF token and a browser cannot be tricked into calling it."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import csrf, db, limiter
@@ -11,6 +11,7 @@ from ..search import search_posts
 from ..threads import reading, services
 from ..threads.forms import BODY_MAX, TITLE_MAX
 from ..tokens import user_for_token
+from ..urls import external_url
 from . import bp, serializers
 from .errors import ApiError, error_response
 from .openapi import spec
@@ -28,24 +29,35 @@ def _token() -> str | None:
 
 
 def rate_key() -> str:
-    """Per token when there is one, else per client address."""
-    token = _token()
-    return f"token:{token[:24]}" if token else f"ip:{request.remote_addr}"
+    """Per member once authenticated, however many tokens they hold (the same key as the pages'
+    edit limit, so both share one budget); before that, per client address."""
+    user = g.get("api_user")
+    return f"user:{user.id}" if user is not None else f"ip:{request.remote_addr}"
+
+
+# The whole API's budget, one per member (or per address for calls without a member), checked in
+# `authenticate` rather than on the blueprint: Flask-Limiter checks a blueprint limit before the
+# blueprint's before_request, that is before the caller is known.
+API_CALLS = limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api", key_func=rate_key)
+# Failed authentications per address, tested before the token is looked up and counted only when
+# the answer is a 401: guesses (any token, any endpoint) run out, a working script is not slowed.
+FAILED_AUTHENTICATIONS = limiter.shared_limit(
+    lambda: current_app.config["API_AUTH_FAILURE_RATE_LIMIT"], scope="api-auth-failures",
+    key_func=lambda: f"ip:{request.remote_addr}", deduct_when=lambda response: response.status_code == 401)
 
 
 @bp.before_request
 def authenticate():
-    if request.endpoint == "api.openapi":
-        return None
-    token = _token()
-    user = user_for_token(token) if token else None
-    if user is None:
-        raise ApiError(401)
-    g.api_user = user
+    if request.endpoint != "api.openapi":
+        with FAILED_AUTHENTICATIONS:  # a 429 here comes before any lookup
+            token = _token()
+            user = user_for_token(token) if token else None
+        if user is None:
+            raise ApiError(401)
+        g.api_user = user
+    with API_CALLS:  # counts this call against the member's (or the address's) budget
+        pass
     return None
-
-
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
 
 
 @bp.errorhandler(ApiError)
@@ -67,7 +79,7 @@ def _thread_or_404(thread_id: int) -> Thread:
 @bp.get("/openapi.json")
 def openapi():
     slugs = list(db.session.execute(db.select(Category.slug).order_by(Category.position)).scalars())
-    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0], slugs))
+    return jsonify(spec(external_url("api.openapi").rsplit("/openapi.json", 1)[0], slugs))
 
 
 @bp.get("/categories")
@@ -118,7 +130,7 @@ def create_thread():
     thread = services.create_thread(category, g.api_user, data["title"], data["body"], data.get("language", "auto"))
     response = jsonify(_thread_json(thread, thread.language, 1))
     response.status_code = 201
-    response.headers["Location"] = url_for("api.get_thread", thread_id=thread.id, _external=True)
+    response.headers["Location"] = external_url("api.get_thread", thread_id=thread.id)
     return response
 
 
@@ -130,7 +142,7 @@ def create_post(thread_id: int):
     post = services.add_reply(thread, g.api_user, data["body"], data.get("language", "auto"))
     response = jsonify(_post_json(post))
     response.status_code = 201
-    response.headers["Location"] = url_for("api.get_original", post_id=post.id, _external=True)
+    response.headers["Location"] = external_url("api.get_original", post_id=post.id)
     return response
 
 
@@ -147,17 +159,19 @@ def _post_or_404(post_id: int) -> Post:
 
 
 @bp.patch("/posts/<int:post_id>")
-@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], key_func=rate_key)
+@limiter.shared_limit(lambda: current_app.config["EDIT_RATE_LIMIT"], scope="edits", key_func=rate_key)
 def edit_post(post_id: int):
     post = _post_or_404(post_id)
     if post.author_id != g.api_user.id:
         raise ApiError(403, _l("Only the author can edit a post."))
     first = services.is_first_post(post)
-    fields = {"body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES),
-              "revision": Field(required=False, kind=int)}
-    if first:
-        fields["title"] = Field(required=False, max_length=TITLE_MAX)
-    data = json_body(fields)
+    # "title" is a field of every post's edit, as in the OpenAPI document: null (or left out) keeps the
+    # title; a title for a reply, which has none, is refused.
+    data = json_body({"body": Field(max_length=BODY_MAX), "title": Field(required=False, max_length=TITLE_MAX),
+                      "language": Field(required=False, choices=LANGUAGE_CHOICES),
+                      "revision": Field(required=False, kind=int)})
+    if "title" in data and not first:
+        raise ApiError(422, fields={"title": _l("Only the first post of a thread has a title.")})
     if "revision" in data and data["revision"] != post.revision:
         raise ApiError(409, _l("The post was edited meanwhile (now revision %(revision)d).", revision=post.revision))
     title = data.get("title", post.thread.title) if first else None

@@ -1,11 +1,10 @@
 """Shapes of the API's JSON (documented in openapi.py)."""
 from __future__ import annotations
 
-from flask import url_for
-
 from ..models import Category, Post, User
 from ..threads import reading
 from ..threads.categories import NAMES
+from ..urls import external_url
 
 
 def iso(value) -> str | None:
@@ -35,7 +34,7 @@ def thread_summary(item: reading.ThreadTitle, language: str) -> dict:
         "reply_count": thread.reply_count,
         "created_at": iso(thread.created_at),
         "last_activity_at": iso(thread.last_activity_at),
-        "url": url_for("api.get_thread", thread_id=thread.id, _external=True),
+        "url": external_url("api.get_thread", thread_id=thread.id),
     }
 
 
@@ -52,7 +51,7 @@ def post(view: reading.PostView, language: str) -> dict:
         "original_language": p.language,
         "language": None, "status": None, "engine": None, "model_version": None,
         "body": None, "body_html": None,
-        "original_url": url_for("api.get_original", post_id=p.id, _external=True),
+        "original_url": external_url("api.get_original", post_id=p.id),
     }
     if p.is_deleted:
         return data  # nothing of a deleted post's text leaves the server

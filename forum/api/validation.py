@@ -1,12 +1,15 @@
 """Strict JSON input: known fields only, right types, sane lengths. Nothing is assigned blindly."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from ..text import DISALLOWED_CHARACTERS, clean_text
+from ..forms_common import BIDI_CONTROL_FOUND, NOT_SINGLE_LINE
+from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, ascii_int, clean_text, is_single_line_text
 from .errors import ApiError
 
 
@@ -16,11 +19,42 @@ class Field:
     max_length: int | None = None
     choices: tuple[str, ...] | None = None
     kind: type = str
+    # One visible line (no line breaks, invisible or direction-changing characters), as the pages'
+    # titles and names. None: decided by the name, for every API "title" is a thread's title.
+    single_line_text: bool | None = None
+
+
+SINGLE_LINE_FIELDS = frozenset({"title"})
+
+# The JSON parser recurses once per nested array or object and has no limit of its own: 1,000 levels
+# raise RecursionError (a 500). Every body here is one flat object.
+MAX_JSON_DEPTH = 32
+# A JSON string (an unterminated one runs to the end): the brackets inside it are text. Possessive and
+# atomic, so it never backtracks: linear on any input.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.S)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_nesting_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON text `raw` opens more than `limit` arrays/objects inside each other, found in
+    one pass over it without parsing. Undecodable text is left to the parser to refuse."""
+    try:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads reads bytes
+    except (UnicodeDecodeError, LookupError):
+        return False
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def json_body(fields: dict[str, Field]) -> dict:
     if not request.mimetype == "application/json":
         raise ApiError(415)
+    if json_nesting_exceeds(request.get_data(cache=True)):
+        raise ApiError(400, _l("The JSON is nested too deeply (at most %(max)d levels).", max=MAX_JSON_DEPTH))
     data = request.get_json(silent=True)
     if data is None:
         raise ApiError(400, _l("The body is not valid JSON."))
@@ -49,13 +83,20 @@ def json_body(fields: dict[str, Field]) -> dict:
             if not value:  # sent but blank: never stored (an optional title must not become "")
                 problems[name] = _l("This field is required.") if spec.required else _l("This field cannot be empty.")
                 continue
-            if spec.max_length and len(value) > spec.max_length:
+            if spec.max_length and len(data[name]) > spec.max_length:  # as sent, as the OpenAPI maxLength
                 problems[name] = _l("At most %(max)d characters.", max=spec.max_length)
                 continue
             if DISALLOWED_CHARACTERS.search(value):
                 problems[name] = _l("This text contains characters that are not allowed.")
                 continue
-            if spec.choices and value not in spec.choices:
+            single_line = spec.single_line_text if spec.single_line_text is not None else name in SINGLE_LINE_FIELDS
+            if single_line and not is_single_line_text(value):
+                problems[name] = NOT_SINGLE_LINE
+                continue
+            if BIDI_CONTROLS.search(value):
+                problems[name] = BIDI_CONTROL_FOUND
+                continue
+            if spec.choices and data[name] not in spec.choices:  # exactly, as the OpenAPI enum
                 problems[name] = _l("Must be one of: %(choices)s.", choices=", ".join(spec.choices))
                 continue
         clean[name] = value
@@ -68,9 +109,10 @@ def query_int(name: str, default: int, maximum: int = 100_000) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 0 < int(raw) <= maximum:
+    value = ascii_int(raw)
+    if value is None or not 0 < value <= maximum:
         raise ApiError(422, fields={name: _l("Must be a whole number from 1 to %(max)d.", max=maximum)})
-    return int(raw)
+    return value
 
 
 def query_choice(name: str, choices: tuple[str, ...], default: str | None) -> str | None:
@@ -83,11 +125,12 @@ def query_choice(name: str, choices: tuple[str, ...], default: str | None) -> st
 
 
 def query_text(name: str, max_length: int) -> str:
-    raw = (request.args.get(name) or "").strip()
+    raw = request.args.get(name) or ""
+    if len(raw) > max_length:  # as sent, as the OpenAPI maxLength
+        raise ApiError(422, fields={name: _l("At most %(max)d characters.", max=max_length)})
+    raw = raw.strip()
     if not raw:
         raise ApiError(422, fields={name: _l("This field is required.")})
-    if len(raw) > max_length:
-        raise ApiError(422, fields={name: _l("At most %(max)d characters.", max=max_length)})
     if DISALLOWED_CHARACTERS.search(raw):
         raise ApiError(422, fields={name: _l("This text contains characters that are not allowed.")})
     return raw

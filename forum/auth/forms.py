@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..forms_common import PASSWORD_MIN_LENGTH, choices, lower_strip, no_control_characters, strip
+from ..forms_common import (PASSWORD_MIN_LENGTH, NotAnotherMembersName, choices, lower_strip,
+                            no_control_characters, single_line_text, strip)
 from ..i18n import AUTONYMS
 
 def language_choices():
@@ -31,7 +32,8 @@ class AcceptInviteForm(FlaskForm):
     display_name = StringField(
         _l("Display name"), filters=[strip],
         validators=[DataRequired(_l("Please enter a display name.")),
-                    Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters])
+                    Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters,
+                    single_line_text, NotAnotherMembersName()])
     password = PasswordField(_l("Password"), validators=_password_validators())
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The two passwords do not match."))])
@@ -43,7 +45,8 @@ class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Display name"), filters=[strip],
         validators=[DataRequired(_l("Please enter a display name.")),
-                    Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters])
+                    Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters,
+                    single_line_text, NotAnotherMembersName(except_current_user=True)])
     language = SelectField(_l("Preferred language"), choices=language_choices)
     submit = SubmitField(_l("Save"))
 
@@ -65,7 +68,10 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), filters=[strip],
                        validators=[DataRequired(_l("Please name the token, e.g. the script that will use it.")),
                                    Length(max=80, message=_l("At most %(max)d characters.", max=80)),
-                                   no_control_characters])
+                                   no_control_characters, single_line_text])
+    # A stolen session alone must not mint a long-lived credential.
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Please enter your password.")), Length(max=200)])
     submit = SubmitField(_l("Create token"))
 
 

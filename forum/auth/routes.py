@@ -1,23 +1,39 @@
 from __future__ import annotations
 
+import functools
+import secrets
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
 from ..models import ApiToken, Invite, User, utcnow
-from ..tokens import create_token, revoke_token
+from ..tokens import TooManyTokens, create_token, revoke_all_tokens, revoke_token
 from . import bp
+from .caching import no_store
 from .forms import AcceptInviteForm, ChangePasswordForm, LoginForm, ProfileForm, RevokeTokenForm, TokenForm
+
+# Every check of a logged-in member's current password (password change, new API token) draws on
+# one budget per member, so a stolen session cannot guess the password through either form.
+PASSWORD_CHECKS = limiter.shared_limit(lambda: current_app.config["PASSWORD_CHECK_RATE_LIMIT"],
+                                       scope="password-check", key_func=lambda: f"user:{current_user.id}")
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    # Hashed like a real password (User.set_password), so checking it costs what a real check costs.
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never an open redirect to another host."""
-    if target:
+    # Control characters (CR/LF above all) cannot go into a Location header: ignore such a target.
+    if target and target.isprintable():
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
                 and "\\" not in target:
@@ -33,13 +49,18 @@ def _start_session(user: User, remember: bool = False) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@no_store  # a failed attempt shows the email again
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("threads.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.execute(db.select(User).filter_by(email=form.email.data)).scalar_one_or_none()
-        if user is None or not user.check_password(form.password.data):
+        if user is None:
+            # Cost an unknown email what a member's costs, so the answer's timing tells nothing.
+            check_password_hash(_dummy_password_hash(), form.password.data)
+            flash(_("Wrong email or password."), "error")
+        elif not user.check_password(form.password.data):
             flash(_("Wrong email or password."), "error")
         elif user.suspended:
             flash(_("This account is suspended. Please contact an administrator."), "error")
@@ -71,6 +92,7 @@ def _usable_invite(token: str) -> Invite:
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@no_store  # its address is the invitation's secret, and it shows the invited email
 def accept_invite(token: str):
     if len(token) > 100:
         abort(404)
@@ -84,7 +106,8 @@ def accept_invite(token: str):
             return redirect(url_for("auth.login"))
         # Claim the invite with a conditional update, so two submissions cannot both use it.
         claimed = db.session.execute(
-            update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=utcnow())
+            update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None),
+                                 Invite.expires_at > utcnow()).values(used_at=utcnow())
         ).rowcount
         if claimed != 1:
             db.session.rollback()
@@ -109,6 +132,7 @@ def accept_invite(token: str):
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@no_store  # the member's email, and a new token right after its creation
 def profile():
     profile_form = ProfileForm(prefix="profile", obj=current_user)
     password_form = ChangePasswordForm(prefix="password")
@@ -121,18 +145,30 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     if password_form.submit.data and password_form.validate_on_submit():
-        if not current_user.check_password(password_form.current_password.data):
+        with PASSWORD_CHECKS:
+            correct = current_user.check_password(password_form.current_password.data)
+        if not correct:
             password_form.current_password.errors.append(_("The current password is wrong."))
         else:
             user = current_user._get_current_object()
             user.set_password(password_form.password.data)
             user.session_version += 1  # other sessions end; this one continues under the new version
+            # A changed password usually means the old one leaked: whatever it let anyone create goes.
+            revoke_all_tokens(user)
             db.session.commit()
             _start_session(user)
-            flash(_("Your password is changed. Your other sessions have been logged out."), "success")
+            flash(_("Your password is changed. Your other sessions have been logged out and your API tokens "
+                    "revoked."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", profile_form=profile_form, password_form=password_form,
-                           token_form=TokenForm(prefix="token"), revoke_form=RevokeTokenForm(), tokens=_tokens())
+    return _profile_page(profile_form=profile_form, password_form=password_form)
+
+
+def _profile_page(status: int = 200, **context):
+    """The profile page with fresh forms except those given (which carry the member's input and errors)."""
+    context.setdefault("profile_form", ProfileForm(prefix="profile", obj=current_user, formdata=None))
+    context.setdefault("password_form", ChangePasswordForm(prefix="password", formdata=None))
+    context.setdefault("token_form", TokenForm(prefix="token", formdata=None))
+    return render_template("auth/profile.html", revoke_form=RevokeTokenForm(), tokens=_tokens(), **context), status
 
 
 def _tokens() -> list[ApiToken]:
@@ -143,18 +179,26 @@ def _tokens() -> list[ApiToken]:
 
 @bp.post("/profile/tokens")
 @login_required
+@no_store  # the new token is in this page, once
 def create_api_token():
     form = TokenForm(prefix="token")
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-        return redirect(url_for("auth.profile"))
-    _row, token = create_token(current_user, form.name.data)
+        return _profile_page(400, token_form=form)
+    with PASSWORD_CHECKS:
+        correct = current_user.check_password(form.current_password.data)
+    if not correct:
+        form.current_password.errors.append(_("The current password is wrong."))
+        return _profile_page(400, token_form=form)
+    most = current_app.config["API_TOKENS_MAX"]
+    try:
+        _row, token = create_token(current_user, form.name.data, max_live=most)
+    except TooManyTokens:
+        form.name.errors.append(ngettext(
+            "You already have %(num)d API token, the most allowed. Revoke it before creating another.",
+            "You already have %(num)d API tokens, the most allowed. Revoke one before creating another.", most))
+        return _profile_page(400, token_form=form)
     flash(_("Your new API token is below. Copy it now: it will not be shown again."), "success")
-    return render_template("auth/profile.html", profile_form=ProfileForm(prefix="profile", obj=current_user),
-                           password_form=ChangePasswordForm(prefix="password"), token_form=TokenForm(prefix="token",
-                           formdata=None), revoke_form=RevokeTokenForm(), tokens=_tokens(), new_token=token)
+    return _profile_page(new_token=token)
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")

@@ -4,8 +4,8 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..invites import create_invite
-from ..models import City, Role, User
+from ..invites import create_invite, revoke_invites
+from ..models import City, Invite, Role, User
 
 invites_cli = AppGroup("invites", help="Invite people to the network.")
 
@@ -32,3 +32,14 @@ def create(email, city, country, role):
         raise click.ClickException(f"a member with the email {email} already exists")
     _invite, link = create_invite(email, cities[0], Role(role))
     click.echo(link)
+
+
+@invites_cli.command("revoke")
+@click.argument("email")
+def revoke(email):
+    """Revoke every unused invitation to EMAIL: their links stop working."""
+    email = email.strip().lower()
+    count = revoke_invites(Invite.email == email)
+    if not count:
+        raise click.ClickException(f"no unused invitation to {email}")
+    click.echo(f"Revoked {count} invitation{'s' if count != 1 else ''} to {email}.")

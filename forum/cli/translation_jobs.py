@@ -15,71 +15,53 @@ from flask.cli import with_appcontext
 from .. import jobs
 from ..extensions import db
 from ..models import JobStatus, Post, PostTranslation, TranslationJob, utcnow
+from ..workers import horse
+from ..workers.supervisor import Supervisor
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run what is due, then exit.")
 @with_appcontext
 def worker(burst: bool):
-    """Run translation jobs: an RQ worker when REDIS_URL is set, else a database-polling loop."""
+    """Run translation jobs: an RQ worker when REDIS_URL is set, else a database-polling loop.
+
+    Either way the jobs run in a child process with a wall-clock limit per job
+    (TRANSLATION_JOB_TIME_LIMIT); this process watches it and replaces it when needed.
+    """
     app = current_app._get_current_object()
-    translator = jobs.get_translator(app)
-    pairs = sorted(jobs.available_pairs(translator))
-    click.echo(f"Translation worker ({jobs.worker_mode(app)}); pairs with an engine: "
+    mode = jobs.worker_mode(app)
+    pairs = sorted(jobs.available_pairs(jobs.get_translator(app)))
+    click.echo(f"Translation worker ({mode}); pairs with an engine: "
                + (", ".join(f"{s}->{t}" for s, t in pairs) or "none (jobs wait until a model is installed)"))
-    if hasattr(translator, "engines"):
-        for engine in translator.engines:  # load models before threads share them
-            warm = getattr(engine, "warm_up", None)
-            if warm:
-                warm()
-    if jobs.worker_mode(app) == "rq":
-        _run_rq(app, burst)
-    else:
-        _run_polling(app, burst)
-
-
-def _run_polling(app, burst: bool) -> None:
+    kinds = {("rq", False): horse.RQ, ("rq", True): horse.RQ_BURST}
+    supervisor = Supervisor(app, kinds.get((mode, burst), horse.BURST if burst else horse.EMBEDDED))
+    # SIGTERM (systemd, docker stop): the current job may finish, then the worker stops.
+    previous = signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    while not stop.is_set():
-        jobs.sweep()
-        ran = 0
-        while not stop.is_set() and jobs.process() is not None:  # SIGTERM: finish the current job, then stop
-            ran += 1
-        db.session.remove()
-        if burst:
-            click.echo(f"Ran {ran} jobs.")
-            return
-        stop.wait(app.config["TRANSLATION_POLL_SECONDS"])
-
-
-def _run_rq(app, burst: bool) -> None:
-    from rq import SimpleWorker
-
-    jobs.set_worker_app(app)
-    stop = threading.Event()
-
-    def sweeper():
-        # Expired leases and lost wake-ups (Redis flushed or restarted) are found in the database.
-        while not stop.wait(app.config["TRANSLATION_POLL_SECONDS"]):
-            try:
-                with app.app_context():
-                    jobs.sweep()
-                    db.session.remove()
-            except Exception:  # Redis down: try again next round
-                app.logger.warning("sweep failed", exc_info=True)
-
-    with app.app_context():
+    if mode == "rq":
         jobs.sweep(redispatch_after=0 if burst else None)
-        db.session.remove()
-    if not burst:
-        threading.Thread(target=sweeper, name="translation-sweeper", daemon=True).start()
-    queue = jobs.rq_queue(app)
-    # SimpleWorker runs jobs in this process, so a loaded model serves every job.
+        if not burst:
+            threading.Thread(target=_sweep_forever, args=(app, stop), name="translation-sweeper",
+                             daemon=True).start()
+    db.session.remove()
     try:
-        SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)
+        supervisor.run()
     finally:
         stop.set()
+        signal.signal(signal.SIGTERM, previous)
+    if burst:
+        click.echo("Ran the due jobs.")
+
+
+def _sweep_forever(app, stop: threading.Event) -> None:
+    # Expired leases and lost wake-ups (Redis flushed or restarted) are found in the database.
+    while not stop.wait(app.config["TRANSLATION_POLL_SECONDS"]):
+        try:
+            with app.app_context():
+                jobs.sweep()
+                db.session.remove()
+        except Exception:  # Redis down: try again next round
+            app.logger.warning("sweep failed", exc_info=True)
 
 
 @click.command("status")

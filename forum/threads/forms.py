@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms_common import choices, no_control_characters, strip
+from ..forms_common import choices, no_bidi_controls, no_control_characters, single_line_text, strip
 from ..i18n import AUTONYMS
 
 TITLE_MAX = 200
@@ -15,7 +15,7 @@ def _title_field():
         _l("Title"), filters=[strip],
         validators=[DataRequired(_l("Please enter a title.")),
                     Length(max=TITLE_MAX, message=_l("The title can have at most %(max)d characters.", max=TITLE_MAX)),
-                    no_control_characters])
+                    no_control_characters, single_line_text])
 
 
 def _body_field(label):
@@ -23,7 +23,7 @@ def _body_field(label):
         label, filters=[strip],
         validators=[DataRequired(_l("Please write something.")),
                     Length(max=BODY_MAX, message=_l("A post can have at most %(max)d characters.", max=BODY_MAX)),
-                    no_control_characters],
+                    no_control_characters, no_bidi_controls],
         description=_l("Markdown: **bold**, *italic*, `code`, [links](https://example.org), lists and tables."))
 
 

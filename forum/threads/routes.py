@@ -7,14 +7,15 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db, limiter
 from ..models import Category, Post, PostRevision, Thread
+from ..text import ascii_int
 from . import bp, reading, services
 from .categories import DESCRIPTIONS, NAMES
 from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 
 
 def _page_arg() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    page = ascii_int(request.args.get("page"))
+    return page if page is not None and 0 < page < 100_000 else 1
 
 
 def _category(slug: str) -> Category:
@@ -93,6 +94,9 @@ def reply(thread_id: int):
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+# Per member, the API's rate_key for the same member: pages and API share one edit budget.
+@limiter.shared_limit(lambda: current_app.config["EDIT_RATE_LIMIT"], scope="edits",
+                      key_func=lambda: f"user:{current_user.id}", methods=["POST"])
 def edit_post(post_id: int):
     post = _post_or_404(post_id)
     if post.author_id != current_user.id:
@@ -122,7 +126,7 @@ def edit_post(post_id: int):
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+    return ascii_int(value, max_digits=9)
 
 
 @bp.post("/p/<int:post_id>/delete")

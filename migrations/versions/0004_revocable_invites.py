@@ -1,0 +1,26 @@
+"""revocable invitations
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-27 09:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('revoked_at', sa.DateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.drop_column('revoked_at')
