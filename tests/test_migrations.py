@@ -28,3 +28,20 @@ def test_constraint_names_follow_the_convention(app):
     inspector = sa.inspect(db.engine)
     foreign_keys = {fk["name"] for fk in inspector.get_foreign_keys("posts")}
     assert foreign_keys == {"fk_posts_author_id_users", "fk_posts_thread_id_threads"}
+
+
+def test_posts_stored_with_remote_images_are_rendered_again(app, member, make_thread):
+    """0005: HTML stored before remote images became links no longer embeds them (the API serves it)."""
+    from forum.models import Post
+
+    thread = make_thread(member, body="Map: ![plan](https://tracker.example.net/p.png) and ![ok](/static/x.png)")
+    post_id = thread.first_post_id
+    old_html = '<p>Map: <img src="https://tracker.example.net/p.png" alt="plan"></p>'
+    db.session.execute(sa.update(Post).where(Post.id == post_id).values(body_html=old_html))
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0004")
+    upgrade()
+    html = db.session.execute(sa.select(Post.body_html).where(Post.id == post_id)).scalar_one()
+    assert "<img" in html and "tracker.example.net/p.png" in html  # the local image stays, the remote is a link
+    assert 'src="https://tracker.example.net' not in html
