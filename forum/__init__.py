@@ -15,7 +15,10 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 class IdConverter(IntegerConverter):
-    """<int:...> limited to what an id column can hold: larger ids are a 404, not a database error."""
+    """<int:...> limited to what an id column can hold: larger ids are a 404, not a database error.
+    ASCII digits only: werkzeug's \\d+ also takes "١" or a full-width "１" as the number 1."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

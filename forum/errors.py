@@ -16,6 +16,7 @@ MESSAGES = {
     405: _l("That action is not allowed here."),
     410: _l("This link is no longer valid."),
     413: _l("What you sent is too large."),
+    415: _l("Please send this form from its page."),
     429: _l("Too many attempts. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. Nothing was changed; please try again."),
 }

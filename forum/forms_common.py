@@ -7,7 +7,8 @@ from wtforms import SelectChoice, ValidationError
 
 from .extensions import db
 from .models import User
-from .text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, clean_text, is_single_line_text, name_key
+from .text import (BIDI_CONTROLS, DISALLOWED_CHARACTERS, clean_text, has_letter_or_number, is_single_line_text,
+                   name_keys)
 
 
 PASSWORD_MIN_LENGTH = 12
@@ -17,6 +18,7 @@ NOT_SINGLE_LINE = _l("Line breaks, invisible characters (such as zero-width spac
                      "writing direction are not allowed here.")
 BIDI_CONTROL_FOUND = _l("This text contains characters that change the writing direction of the text after them "
                         "(bidi overrides or isolates). Please remove them.")
+NO_LETTER_OR_NUMBER = _l("Use at least one letter or number.")
 
 
 def strip(value):
@@ -33,9 +35,12 @@ def no_control_characters(_form, field) -> None:
 
 
 def single_line_text(_form, field) -> None:
-    """Names and titles: one visible line, no invisible or direction-changing characters."""
+    """Names and titles: one visible line, no invisible or direction-changing characters, and something
+    to read in it (a letter or a number, not only accents, symbols or punctuation)."""
     if isinstance(field.data, str) and not is_single_line_text(field.data):
         raise ValidationError(NOT_SINGLE_LINE)
+    if isinstance(field.data, str) and field.data and not has_letter_or_number(field.data):
+        raise ValidationError(NO_LETTER_OR_NUMBER)
 
 
 def no_bidi_controls(_form, field) -> None:
@@ -45,7 +50,7 @@ def no_bidi_controls(_form, field) -> None:
 
 
 class NotAnotherMembersName:
-    """A display name no other member's name could be taken for (see forum.text.name_key).
+    """A display name no other member's name could be taken for (see forum.text.name_keys).
 
     Compared with every member at check time; `except_current_user` for a member changing their own."""
 
@@ -55,13 +60,13 @@ class NotAnotherMembersName:
     def __call__(self, _form, field) -> None:
         if not isinstance(field.data, str) or not field.data:
             return
-        key = name_key(field.data)
+        keys = name_keys(field.data)
         query = db.select(User.display_name)
         if self.except_current_user and current_user.is_authenticated:
-            if name_key(current_user.display_name) == key:
+            if name_keys(current_user.display_name) & keys:
                 return  # keeping one's own name (say, saving a new language) is not copying anyone
             query = query.where(User.id != current_user.id)
-        if any(name_key(name) == key for name in db.session.execute(query).scalars()):
+        if any(name_keys(name) & keys for name in db.session.execute(query).scalars()):
             raise ValidationError(_l("Another member already has this name, or one that looks the same. Please "
                                      "add something that tells you apart, such as your second surname."))
 

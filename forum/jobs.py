@@ -225,9 +225,10 @@ def _back_to_pending(job_id: int, reason: str) -> JobStatus:
     return JobStatus.PENDING
 
 
-def _retry_or_fail(job_id: int, error: str) -> JobStatus:
+def _retry_or_fail(job_id: int, error: str, max_attempts: int | None = None) -> JobStatus:
     attempts = db.session.execute(db.select(TranslationJob.attempts).where(TranslationJob.id == job_id)).scalar_one()
-    if attempts >= current_app.config["TRANSLATION_MAX_ATTEMPTS"]:
+    limit = current_app.config["TRANSLATION_MAX_ATTEMPTS"]
+    if attempts >= (limit if max_attempts is None else min(limit, max_attempts)):
         _update_owned(job_id, status=JobStatus.FAILED, finished_at=utcnow(), lease_until=None,
                       last_error=error[:2000])
         return JobStatus.FAILED
@@ -263,11 +264,17 @@ def process(job_id: int | None = None) -> JobStatus | None:
             _job_listener(None)
 
 
-def give_up_attempt(job_id: int, reason: str) -> JobStatus:
+def give_up_attempt(job_id: int, reason: str, max_attempts: int | None = None) -> JobStatus:
     """The supervisor stopped (or lost) the process running this job: an attempt spent,
-    retried with backoff or failed like any other error. A job no longer running is left."""
+    retried with backoff or failed like any other error (after `max_attempts` at most).
+    A job no longer running is left alone."""
     log.warning("translation job %s: %s", job_id, reason)
-    return _retry_or_fail(job_id, reason)
+    return _retry_or_fail(job_id, reason, max_attempts)
+
+
+def release(job_id: int, reason: str) -> JobStatus:
+    """The worker was stopped mid-job (a shutdown): the job waits for the next worker."""
+    return _back_to_pending(job_id, reason)
 
 
 def run_pending(limit: int | None = None) -> int:

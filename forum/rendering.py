@@ -48,15 +48,23 @@ def is_same_site(url: str) -> bool:
     return not url.startswith(("//", "\\", "/\\"))
 
 
+def is_inert_image_source(url: str) -> bool:
+    """Whether a browser may fetch `url` for an image in a post, for every reader, unasked: only a plain
+    path on this site. A query string or a fragment makes it a request of the post's author's choosing
+    ("/?lang=pt" would switch each reader's interface language), and it becomes a link like a remote one."""
+    return is_same_site(url) and "?" not in url and "#" not in url
+
+
 def _remote_images_as_links(children: list[Token], in_link: int = 0) -> list[Token]:
     """An image from another host would report every reader (address, time, page) to that host: it
-    becomes a link to the image, labelled with its alt text (or the URL). Images on this site stay;
-    so do data: images, which nh3 below leaves without a src (data: is no allowed scheme)."""
+    becomes a link to the image, labelled with its alt text (or the URL). Images on this site stay,
+    unless their URL has a query or a fragment (see is_inert_image_source); so do data: images, which
+    nh3 below leaves without a src (data: is no allowed scheme)."""
     out: list[Token] = []
     for token in children:
         in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
         src = str(token.attrs.get("src", "")) if token.type == "image" else ""
-        if token.type != "image" or is_same_site(src) or src.lower().startswith("data:"):
+        if token.type != "image" or is_inert_image_source(src) or src.lower().startswith("data:"):
             out.append(token)
             continue
         label = (_remote_images_as_links(token.children, in_link + 1) if token.content.strip()
@@ -73,8 +81,8 @@ def _remote_images_as_links(children: list[Token], in_link: int = 0) -> list[Tok
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     if element == "img" and attribute == "src":
-        # The last word on images, whatever produced the markup: only this site's.
-        return value if is_same_site(value) else None
+        # The last word on images, whatever produced the markup: only this site's, with no query.
+        return value if is_inert_image_source(value) else None
     if element in ("td", "th") and attribute == "class":
         return value if value in _ALIGN_CLASSES else None
     if element == "code" and attribute == "class":

@@ -1,7 +1,7 @@
 """Per-request glue for the HTML pages: template globals and security headers."""
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, abort, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
 from .i18n import AUTONYMS, JOB_STATUS_NAMES, LANGUAGE_NAMES, ROLE_NAMES
@@ -31,6 +31,14 @@ def register_web_hooks(app: Flask) -> None:
     from .access import register_access_rule
 
     register_access_rule(app)  # members-only reading unless FORUM_PUBLIC_READ
+
+    @app.before_request
+    def pages_take_forms_only():
+        # Flask-WTF would read a JSON body as form data (any shape, any depth, past the API's
+        # checks); pages are forms, and JSON belongs to /api/.
+        if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS") \
+                and not request.path.startswith("/api/"):
+            abort(415)
 
     @app.context_processor
     def template_globals() -> dict:

@@ -115,6 +115,14 @@ def app(app_config, request):
     app = create_app(config)
     app.test_client_class = IsolatedClient
     with app.app_context():
+        if config.get("RATELIMIT_ENABLED"):
+            # The limiter is one object for the whole test process: each test starts with every
+            # budget full (keys such as user:1 repeat between tests), on its main storage (an
+            # earlier test that made Redis unreachable leaves it on the in-memory fallback).
+            from forum.extensions import limiter
+
+            limiter._storage_dead = False
+            limiter.reset()
         yield app
         db.session.remove()
         db.engine.dispose()

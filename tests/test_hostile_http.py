@@ -242,3 +242,22 @@ def test_trusted_hosts_come_from_the_environment(monkeypatch, tmp_path):
     assert config.settings(str(tmp_path))["TRUSTED_HOSTS"] == ["forum.example.org", ".cities.example.org"]
     monkeypatch.delenv("TRUSTED_HOSTS")
     assert config.settings(str(tmp_path))["TRUSTED_HOSTS"] is None  # unset: every host is served
+
+
+@pytest.mark.parametrize("digits", ["١", "%EF%BC%91", "%D9%A1"])  # Arabic-Indic one, full-width one
+def test_unicode_digits_in_url_ids_name_nothing(client, member, make_thread, digits):
+    thread = make_thread(member)
+    assert thread.id == 1 and thread.first_post_id == 1
+    for url in (f"/t/{digits}", f"/p/{digits}/history", f"/p/{digits}"):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("body", ["[" * 1000, "[1, 2]", '"x"', "5", '{"email": 5, "password": ["x"]}'])
+def test_a_page_form_sent_as_json_is_a_clear_415_never_a_500(client, member, make_thread, body):
+    """Flask-WTF reads a JSON body as form data: pages refuse JSON before any form sees it."""
+    thread = make_thread(member)
+    for url in ("/login", f"/t/{thread.id}/reply", "/profile"):
+        response = client.post(url, data=body, content_type="application/json", headers={"Accept-Language": "es"})
+        assert response.status_code == 415, (url, response.status_code)
+        assert "Envíe este formulario desde su página." in response.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(Thread.id))).scalar() == 1

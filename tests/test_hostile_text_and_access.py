@@ -1,12 +1,14 @@
 """A hostile member's text and an anonymous reader (issue 14, second part).
 
 - Names and titles refuse what makes one text pass for another: bidi embeddings, overrides and
-  isolates, zero-width and other format characters, letters that render as nothing, line breaks,
-  and (display names) a copy of another member's name, however disguised. Post bodies keep joiners
-  and direction marks but refuse the controls that reorder what follows them. Whatever an older row
-  holds, names and titles are shown isolated (<bdi> or dir="auto"), so nothing leaks out of them.
+  isolates, zero-width and other format characters, every other Default_Ignorable code point (U+FE0F
+  after an emoji aside) and what is drawn blank, line breaks, text with no letter or number, and
+  (display names) a copy of another member's name, however disguised (lookalike letters included).
+  Post bodies keep joiners and direction marks but refuse the controls that reorder what follows them.
+  Whatever an older row holds, names and titles are shown isolated (<bdi> or dir="auto"), so nothing leaks out of them.
 - Moderators and administrators carry a role badge beside their name on every page that names authors.
-- Images from other hosts are links, not images (no read tracking); the CSP allows images from this site.
+- Images from other hosts are links, not images (no read tracking); so are images on this site whose URL
+  has a query or a fragment (a request of the author's choosing); the CSP allows images from this site.
 - FORUM_PUBLIC_READ (off by default): visitors see a landing page and the login, nothing else of the
   forum, on every URL of the app, including routes added later.
 """
@@ -35,6 +37,7 @@ BIDI_CONTROL_FOUND = ("This text contains characters that change the writing dir
                       "(bidi overrides or isolates). Please remove them.")
 NAME_TAKEN = ("Another member already has this name, or one that looks the same. Please add something that "
               "tells you apart, such as your second surname.")
+NO_LETTER_OR_NUMBER = "Use at least one letter or number."
 
 # Each passes for nothing, or turns the text after it around.
 INVISIBLE = {
@@ -43,6 +46,10 @@ INVISIBLE = {
     "soft hyphen": "\u00ad", "word joiner": "\u2060", "Mongolian vowel separator": "\u180e",
     "tag letter": "\U000e0041", "Hangul filler": "\u3164", "line separator": "\u2028", "newline": "\n",
     "tab": "\t", "C1 NEL": "\x85",
+    # Default_Ignorable code points that are no format characters, and characters drawn blank
+    "VS16 after a letter": "\ufe0f", "VS15": "\ufe0e", "VS17": "\U000e0100", "Mongolian FVS1": "\u180b",
+    "unassigned ignorable": "\u2065", "Braille blank": "\u2800", "null notehead": "\U0001d159",
+    "Khitan filler": "\U00016fe4",
 }
 BIDI = {"RLO": "\u202e", "LRO": "\u202d", "RLE": "\u202b", "PDF": "\u202c", "RLI": "\u2067", "PDI": "\u2069"}
 
@@ -167,6 +174,98 @@ def test_a_copy_of_another_members_name_is_refused(client, auth, admin, make_cit
     assert response.status_code == 200 and message("es", NAME_TAKEN) in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, hostile.id).display_name == "Hostil"
+
+
+LOOKALIKE_COPIES = {
+    "capital I for l": "AIice Silva", "Cherokee A": "\u13aalice Silva", "Cherokee small a": "\uab7alice Silva",
+    "Cyrillic palochka": "Alice Si\u04cfva", "Cyrillic capital palochka": "Alice Si\u04c0va",
+    "dental click": "Alice Si\u01c0va", "small capital V": "Alice Sil\u1d20a", "vertical line": "Alice Si|va",
+    "capital I for l, all capitals": "ALICE SILVA", "Cherokee capitals": "\u13aalice \u13dail\u13d9a",
+}
+
+
+@pytest.mark.parametrize("name", LOOKALIKE_COPIES.values(), ids=LOOKALIKE_COPIES.keys())
+def test_a_lookalike_copy_of_another_members_name_is_refused(client, auth, admin, make_city, make_user, hostile,
+                                                             name):
+    make_user(language="es", name="Alice Silva")
+    path = _invite_path(admin, make_city)
+    response = _accept(client, path, name)
+    assert response.status_code == 200 and message("en", NAME_TAKEN) in response.get_data(as_text=True)
+    assert db.session.execute(db.select(User).filter_by(email="new@city.example.org")).first() is None
+
+    auth.login(hostile)
+    response = _profile(client, name)
+    assert response.status_code == 200 and message("es", NAME_TAKEN) in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, hostile.id).display_name == "Hostil"
+
+
+def test_a_copy_with_a_trailing_blank_is_refused(client, auth, make_user, hostile):
+    make_user(language="es", name="Alice Silva")
+    auth.login(hostile)
+    response = _profile(client, "Alice Silva\u2800")  # Braille blank: not whitespace, so not stripped
+    assert response.status_code == 200 and message("es", NOT_SINGLE_LINE) in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, hostile.id).display_name == "Hostil"
+
+
+def test_names_that_only_look_close_or_hold_an_l_or_an_i_are_told_apart(client, auth, make_user, hostile):
+    make_user(language="es", name="Alice Silva")
+    make_user(language="es", name="Lilia")
+    auth.login(hostile)
+    for name in ("Alicia Silva", "Alice Silvia", "Lilla", "Ivan", "lvana"):
+        assert _profile(client, name).status_code == 302, name
+    iris = make_user(language="es", name="Iris")
+    response = _profile(client, "lris")  # small l for capital I: a copy of "Iris"
+    assert response.status_code == 200 and message("es", NAME_TAKEN) in response.get_data(as_text=True)
+    auth.logout()
+    auth.login(iris)
+    assert _profile(client, "IRIS").status_code == 302  # one's own name in capitals is still one's own
+
+
+NOTHING_TO_READ = {
+    "VS16 alone": ("\ufe0f", NOT_SINGLE_LINE), "Braille blank alone": ("\u2800", NOT_SINGLE_LINE),
+    "VS17 alone": ("\U000e0100", NOT_SINGLE_LINE), "combining grave alone": ("\u0300", NO_LETTER_OR_NUMBER),
+    "accents only": ("\u0301\u0308", NO_LETTER_OR_NUMBER), "emoji only": ("\U0001f389", NO_LETTER_OR_NUMBER),
+    "punctuation only": ("-_-", NO_LETTER_OR_NUMBER),
+}
+
+
+@pytest.mark.parametrize("text, error", NOTHING_TO_READ.values(), ids=NOTHING_TO_READ.keys())
+def test_names_and_titles_need_a_letter_or_a_number(client, auth, hostile, make_thread, text, error):
+    thread = make_thread(hostile, title="Fugas", language="es")
+    auth.login(hostile)
+    response = _profile(client, text)
+    assert response.status_code == 200 and message("es", error) in response.get_data(as_text=True)
+    response = client.post("/c/questions/new", data={"title": text, "body": "Cuerpo", "language": "es"})
+    assert response.status_code == 200 and message("es", error) in response.get_data(as_text=True)
+    response = client.post(f"/p/{thread.first_post_id}/edit", data={"title": text, "body": "Otro cuerpo",
+                                                                    "language": "es", "revision": "1"})
+    assert response.status_code == 200 and message("es", error) in response.get_data(as_text=True)
+    assert [(t.title, t.posts[0].revision) for t in rows(Thread)] == [("Fugas", 1)]
+    db.session.expire_all()
+    assert db.session.get(User, hostile.id).display_name == "Hostil"
+
+
+@pytest.mark.parametrize("title", ["\ufe0f", "\u2800", "\U000e0100", "Listo\ufe0f"])
+def test_the_api_refuses_titles_that_are_invisible(client, api_headers, title):
+    response = client.post("/api/v1/threads", headers=api_headers,
+                           json={"category": "questions", "title": title, "body": "Cuerpo", "language": "es"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["title"] == api_message("es", NOT_SINGLE_LINE)
+    assert rows(Thread) == []
+
+
+def test_an_emoji_may_keep_its_presentation_selector(client, auth, hostile, api_headers):
+    auth.login(hostile)
+    titles = ["\u2714\ufe0f Listo", "1\ufe0f\u20e3 Primer paso", "\u203c\ufe0f Atención", "Agua \u2764\ufe0f"]
+    for title in titles:
+        assert client.post("/c/questions/new", data={"title": title, "body": "Cuerpo", "language": "es"}
+                           ).status_code == 302, title
+    assert client.post("/api/v1/threads", headers=api_headers, json={
+        "category": "questions", "title": "\u2714\ufe0f Hecho", "body": "Cuerpo", "language": "es"}).status_code == 201
+    assert _profile(client, "Hostil \u2600\ufe0f").status_code == 302
+    assert [t.title for t in rows(Thread)] == [*titles, "\u2714\ufe0f Hecho"]
 
 
 def test_distinct_names_and_ones_own_name_are_accepted(client, auth, admin, make_city, make_user):
@@ -355,6 +454,38 @@ def test_images_on_this_site_stay_and_linked_remote_images_keep_one_link(app):
     app.config["SERVER_BASE_URL"] = "https://forum.example"
     html = render_markdown("![a](https://forum.example/static/a.png) ![b](https://forum.example.evil/b.png)")
     assert '<img src="https://forum.example/static/a.png"' in html and 'href="https://forum.example.evil/b.png"' in html
+
+
+@pytest.mark.parametrize("markdown, link", [
+    ("![ ](/?lang=pt)", "/?lang=pt"),
+    ("![plano](/static/plano.png?lang=pt)", "/static/plano.png?lang=pt"),
+    ("![plano](/static/plano.png#x)", "/static/plano.png#x"),
+    ("![plano](plano.png?v=2)", "plano.png?v=2"),
+    ("![plano](/static/plano.png&#63;lang=pt)", "/static/plano.png?lang=pt"),  # the query written as an entity
+    ("![plano][ref]\n\n[ref]: /?lang=pt", "/?lang=pt"),
+    ("![plano](https://forum.example/?lang=pt)", "https://forum.example/?lang=pt"),
+])
+def test_an_image_on_this_site_with_a_query_or_a_fragment_becomes_a_link(app, markdown, link):
+    """A request of the author's choosing, sent by every reader's browser: "/?lang=pt" would switch each
+    reader's interface to Portuguese. Only a plain path on this site stays an image."""
+    app.config["SERVER_BASE_URL"] = "https://forum.example"
+    html = render_markdown(markdown)
+    assert "<img" not in html
+    anchor = re.search(r'<a href="([^"]*)"', html)
+    assert anchor and anchor.group(1) == link.replace("&", "&amp;")
+
+
+def test_an_image_in_a_post_does_not_switch_the_readers_language(client, auth, hostile, make_user, make_thread):
+    thread = make_thread(hostile, language="es")
+    auth.login(hostile)
+    assert client.post(f"/t/{thread.id}/reply", data={"body": "Mire: ![ ](/?lang=pt)", "language": "es"}
+                       ).status_code == 302
+    auth.logout()
+    auth.login(make_user(language="es"))
+    page = client.get(f"/t/{thread.id}").get_data(as_text=True)
+    assert 'href="/?lang=pt"' in page and not re.search(r"<img[^>]+lang=", page)
+    assert '<html lang="es">' in page
+    assert '<html lang="pt">' in client.get("/?lang=pt").get_data(as_text=True)  # ?lang= itself still works
 
 
 def test_remote_images_in_posts_are_links_on_the_page_in_translations_and_the_api(

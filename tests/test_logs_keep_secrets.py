@@ -122,7 +122,11 @@ def test_gunicorn_access_log_keeps_tokens_cookies_and_invitations_out(gunicorn):
     assert _get(port, "/static/forum.css", {"Referer": invite_url}).status == 200
     _get(port, f"/reset/{RESET_IN_PATH}", {"Referer": f"http://127.0.0.1:{port}/login?token={RESET_IN_QUERY}"})
     _get(port, f"/login?token={RESET_IN_QUERY}&next=%2Finvite%2F{INVITE_IN_NEXT}")
-    requests = 7
+    # Other spellings of the same links, which reach the same pages.
+    assert _get(port, f"/%69nvite/{invite}").status == 200
+    assert _get(port, f"/invite%2F{invite}", {"Referer": f"http://127.0.0.1:{port}/%69nvite/{invite}"}).status == 200
+    _get(port, f"/login?next=%2F%69nvite%2F{INVITE_IN_NEXT}")
+    requests = 10
 
     process = gunicorn["process"]
     process.send_signal(signal.SIGTERM)  # stop first: every access line is written and flushed
@@ -149,6 +153,9 @@ def test_gunicorn_access_log_keeps_tokens_cookies_and_invitations_out(gunicorn):
     assert f'"http://127.0.0.1:{port}/invite/[redacted]"' in lines[4] and "referer=http" in lines[4]
     assert "/reset/[redacted]" in lines[5] and "token=[redacted]" in lines[5]
     assert "next=%2Finvite%2F[redacted]" in lines[6]
+    assert '"GET /%69nvite/[redacted] HTTP/1.1" 200' in lines[7]
+    assert '"GET /invite%2F[redacted] HTTP/1.1" 200' in lines[8] and f"127.0.0.1:{port}/%69nvite/[redacted]" in lines[8]
+    assert "next=%2F%69nvite%2F[redacted]" in lines[9]
 
 
 def test_a_mapping_argument_stays_a_mapping(caplog):
@@ -162,3 +169,100 @@ def test_a_mapping_argument_stays_a_mapping(caplog):
         logger.info("%(r)s %(s)s %({authorization}i)s", atoms)
     assert caplog.records and caplog.records[0].getMessage() == "GET /invite/[redacted] HTTP/1.1 200 [redacted]"
     assert "SeCrEt" not in caplog.text
+
+
+def _best_seconds(work, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+SIZE = 64 * 1024
+
+
+@pytest.mark.parametrize("unit", ["key", "token", "?key", "&token=", "=", "&", "&=", "%", "%25", "%2F", "/",
+                                  "/invite/", "%2F%69nvite%2F", "?a=%3Ftoken", "%(", "a?"])
+def test_redaction_takes_time_in_proportion_to_the_line(unit):
+    """A log line holds what a client sent: 64 KB of a pattern's favourite characters must cost about
+    what 64 KB of plain text does (measured now, on this machine), not seconds."""
+    from forum.logging_filters import redact
+
+    benign = ("abcdefghij" * SIZE)[:SIZE]
+    hostile = (unit * (SIZE // len(unit) + 1))[:SIZE]
+    benign_s, hostile_s = _best_seconds(lambda: redact(benign)), _best_seconds(lambda: redact(hostile))
+    assert hostile_s <= 20 * benign_s + 0.020, (unit, hostile_s, benign_s)
+
+
+def test_only_the_atoms_the_access_format_prints_are_read():
+    """gunicorn passes every header and environ variable as an atom: 90 headers of 8 KB must not
+    cost more than 90 plain ones when the format prints none of them; those it prints are redacted."""
+    from gunicorn.glogging import SafeAtoms
+
+    from forum.logging_filters import install
+
+    install()
+    logger = logging.getLogger("gunicorn.access")
+    fmt = '%(h)s "%(r)s" %(s)s auth=%({Authorization}i)s'
+
+    def atoms(filler: str) -> SafeAtoms:
+        headers = {f"{{x-filler-{n}}}i": (filler * 8000)[:8000] for n in range(90)}
+        return SafeAtoms({"h": "127.0.0.1", "r": "GET /invite/SeCrEt-1 HTTP/1.1", "s": "200",
+                          "{authorization}i": "Bearer SeCrEt-2", **headers})
+
+    plain, hostile = atoms("a"), atoms("key")
+    benign_s = _best_seconds(lambda: logger.info(fmt, plain), repeat=1)
+    hostile_s = _best_seconds(lambda: logger.info(fmt, hostile), repeat=1)
+    assert hostile_s <= 20 * benign_s + 0.020, (hostile_s, benign_s)
+    record = logger.makeRecord("gunicorn.access", logging.INFO, __file__, 0, fmt, (atoms("key"),), None)
+    assert record.args["{x-absent}i"] == "-"  # still gunicorn's lookup
+    assert record.getMessage() == '127.0.0.1 "GET /invite/[redacted] HTTP/1.1" 200 auth=[redacted]'
+
+
+SPELLED = "SpElLeDtOkEn42"
+
+
+@pytest.mark.parametrize("line, kept", [
+    (f"GET /%69nvite/{SPELLED} HTTP/1.1", "GET /%69nvite/[redacted] HTTP/1.1"),
+    (f"GET /invite%2F{SPELLED} HTTP/1.1", "GET /invite%2F[redacted] HTTP/1.1"),
+    (f"GET /%49NVITE%2f{SPELLED}?lang=pt HTTP/1.1", "GET /%49NVITE%2f[redacted]?lang=pt HTTP/1.1"),
+    (f"http://forum.example/invite//{SPELLED}", "http://forum.example/invite/[redacted]"),
+    (f"/login?next=%2F%69nvite%2F{SPELLED}&lang=pt", "/login?next=%2F%69nvite%2F[redacted]&lang=pt"),
+    (f"/login?next=%2F%69nvite%2F{SPELLED}%26lang%3Dpt", "/login?next=%2F%69nvite%2F[redacted]%26lang%3Dpt"),
+    (f"/login?next=%252F%2569nvite%252F{SPELLED}", "/login?next=%252F%2569nvite%252F[redacted]"),
+    (f"/%72eset%2F{SPELLED}", "/%72eset%2F[redacted]"),
+    (f"/login?%74oken={SPELLED}&lang=pt", "/login?%74oken=[redacted]&lang=pt"),
+    (f"/login?a=b?token={SPELLED}", "/login?a=b?token=[redacted]"),
+    (f"/login?next=%2Flogin%3Ftoken%3D{SPELLED}%26lang%3Dpt", "/login?next=%2Flogin%3Ftoken%3D[redacted]%26lang%3Dpt"),
+    (f"/login?next=%252Flogin%253Freset_token%253D{SPELLED}", "/login?next=%252Flogin%253Freset_token%253D[redacted]"),
+])
+def test_invitation_and_reset_links_are_redacted_however_spelled(line, kept):
+    """/%69nvite/<token> and /invite%2F<token> reach the invitation page; ?next= encodes it again."""
+    from forum.logging_filters import redact
+
+    assert redact(line) == kept
+
+
+def test_child_loggers_and_tracebacks_are_redacted(caplog):
+    """forum.jobs and forum.workers.* log through the root's handlers: a filter on "forum" never
+    sees their records. Neither does a traceback go through the message."""
+    from forum.logging_filters import install
+
+    install()
+    factory = logging.getLogRecordFactory()
+    install()
+    assert logging.getLogRecordFactory() is factory  # installed once, however many apps are made
+    log = logging.getLogger("forum.jobs")
+    with caplog.at_level(logging.INFO):
+        log.warning("job for %s failed: %r", "/invite/SeCrEt-1", ValueError("/invite/SeCrEt-2"))
+        log.info("GET /login?token=%s", "SeCrEt-3")  # the secret's value is a placeholder
+        try:
+            raise RuntimeError("could not open /invite/SeCrEt-4?token=SeCrEt-5")
+        except RuntimeError:
+            log.exception("translation worker iteration failed")
+    assert "SeCrEt" not in caplog.text, caplog.text
+    assert "job for /invite/[redacted] failed: ValueError('/invite/[redacted]')" in caplog.text
+    assert "GET /login?token=[redacted]" in caplog.text
+    assert "RuntimeError: could not open /invite/[redacted]" in caplog.text

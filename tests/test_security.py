@@ -139,3 +139,28 @@ def test_invitation_tokens_never_reach_a_log_line(caplog):
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         logging.getLogger("werkzeug").info('%s - - "%s" %s', "127.0.0.1", "GET /invite/SeCrEtToKeN_123-x HTTP/1.1", 200)
     assert "SeCrEtToKeN" not in caplog.text and "/invite/[redacted]" in caplog.text
+
+
+@pytest.mark.ratelimit
+def test_one_posting_budget_per_member_across_pages_and_api(app, client, auth, member, make_user, make_thread):
+    """New threads and replies through the two pages and the two API routes draw on one budget,
+    kept per member: a colleague at the same address still posts."""
+    from forum.tokens import create_token
+
+    app.config["POST_RATE_LIMIT"] = "4 per minute"
+    thread = make_thread(member)
+    headers = {"Authorization": f"Bearer {create_token(member, 't')[1]}"}
+    auth.login(member)
+    statuses = [
+        client.post("/c/questions/new", data={"title": "T", "body": "B", "language": "en"}).status_code,
+        client.post(f"/t/{thread.id}/reply", data={"body": "B", "language": "en"}).status_code,
+        client.post("/api/v1/threads", json={"category": "questions", "title": "T", "body": "B"},
+                    headers=headers).status_code,
+        client.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "B"}, headers=headers).status_code,
+    ]
+    assert statuses == [302, 302, 201, 201]
+    assert client.post(f"/t/{thread.id}/reply", data={"body": "B", "language": "en"}).status_code == 429
+    assert client.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "B"}, headers=headers).status_code == 429
+    auth.logout()
+    auth.login(make_user())
+    assert client.post(f"/t/{thread.id}/reply", data={"body": "B", "language": "en"}).status_code == 302

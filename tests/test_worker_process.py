@@ -131,10 +131,62 @@ def test_the_worker_command_stops_a_stuck_job_at_the_limit(app, runner, member, 
         redis_url = request.getfixturevalue("redis_url")
         app.config.update(REDIS_URL=redis_url, TRANSLATION_WORKER="rq")
     use_engines(app, [StuckEngine()])
-    app.config.update(TRANSLATION_JOB_TIME_LIMIT=1, TRANSLATION_MAX_ATTEMPTS=1)
+    app.config.update(TRANSLATION_JOB_TIME_LIMIT=1, TRANSLATION_MAX_ATTEMPTS=5)
     post_id = make_thread(member, title="Fugas", body="HANG", language="es").first_post_id
     result = runner.invoke(args=["translation", "worker", "--burst"])
     assert result.exit_code == 0, result.output
     jobs = stored_jobs(post_id)
     assert [j.status for j in jobs] == [JobStatus.FAILED] * 2, [(j.status, j.last_error) for j in jobs]
     assert all("time limit exceeded (1 s)" in j.last_error for j in jobs)
+    # An overrun is tried once more, not five times: one post cannot hold the worker for long.
+    assert [j.attempts for j in jobs] == [2, 2]
+
+
+def test_stopping_the_worker_mid_job_gives_the_job_back_unspent(embedded, client, auth, member, tmp_path):
+    started, gate = tmp_path / "started", tmp_path / "gate"  # the gate never opens
+    use_engines(embedded, [GatedEngine(str(started), str(gate))])
+    embedded.config["TRANSLATION_JOB_TIME_LIMIT"] = 60
+    auth.login(member)
+    client.post("/c/questions/new", data={"title": "Leaks", "body": "How do you fix leaks?", "language": "en"})
+    assert _wait_for(started.exists, seconds=30)
+    embedded_worker(embedded).stop(grace=0.5)  # a shutdown: the job cannot finish in time
+    running = [j for j in stored_jobs() if j.attempts or j.status is not JobStatus.PENDING]
+    assert running == [], [(j.status, j.attempts, j.last_error) for j in stored_jobs()]
+    assert any(j.last_error == "the worker was stopped" for j in stored_jobs())
+
+
+def test_a_process_squatting_the_wake_up_address_cannot_stop_translation(embedded, client, member, make_thread):
+    """Anyone on the machine can bind an abstract socket address; the active worker is chosen by
+    a private lock file instead, and without its wake-ups it still polls."""
+    import socket
+
+    from forum.workers.wakeup import address
+
+    use_engines(embedded, [StuckEngine()])
+    squatter = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    squatter.bind(address(embedded.config["SQLALCHEMY_DATABASE_URI"]))
+    try:
+        post_id = make_thread(member, title="Leaks", body="Still translated.", language="en").first_post_id
+        assert client.get("/").status_code == 200  # starts the worker
+        assert _wait_for(lambda: len(_jobs_of(post_id, JobStatus.DONE)) == 2, seconds=60), stored_jobs(post_id)
+    finally:
+        squatter.close()
+
+
+def test_two_web_processes_run_one_active_worker(embedded, make_app, member, make_thread):
+    """A second app (another web process on the same database) starts a worker that stands by."""
+    use_engines(embedded, [StuckEngine()])
+    other = make_app(TRANSLATION_WORKER="process", TRANSLATION_POLL_SECONDS=0.2, TRANSLATION_ENGINES=[StuckEngine()])
+    first, second = embedded_worker(embedded), embedded_worker(other)
+    first.start()
+    second.start()
+    try:
+        assert _wait_for(lambda: first.horse_pid and second.horse_pid, seconds=30)
+        post_id = make_thread(member, title="Leaks", body="Once.", language="en").first_post_id
+        assert _wait_for(lambda: len(_jobs_of(post_id, JobStatus.DONE)) == 2, seconds=60)
+        assert all(j.attempts == 1 for j in stored_jobs(post_id))
+        first.stop(grace=1)  # the active one goes away: the other takes over
+        later = make_thread(member, title="Leaks", body="Again.", language="en").first_post_id
+        assert _wait_for(lambda: len(_jobs_of(later, JobStatus.DONE)) == 2, seconds=60), stored_jobs(later)
+    finally:
+        second.stop(grace=1)

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Category, Post, PostRevision, Thread
 from ..text import ascii_int
+from ..rate_limits import EDITS, POSTS
 from . import bp, reading, services
 from .categories import DESCRIPTIONS, NAMES
 from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
@@ -55,8 +56,10 @@ def category(slug: str):
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], methods=["POST"])
 def new_thread(slug: str):
+    if request.method == "POST":
+        with POSTS:
+            pass
     category = _category(slug)
     form = NewThreadForm()
     if form.validate_on_submit():
@@ -81,8 +84,9 @@ def thread(thread_id: int):
 
 @bp.post("/t/<int:thread_id>/reply")
 @login_required
-@limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"])
 def reply(thread_id: int):
+    with POSTS:
+        pass
     thread = db.session.get(Thread, thread_id) or abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
@@ -94,10 +98,10 @@ def reply(thread_id: int):
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
-# Per member, the API's rate_key for the same member: pages and API share one edit budget.
-@limiter.shared_limit(lambda: current_app.config["EDIT_RATE_LIMIT"], scope="edits",
-                      key_func=lambda: f"user:{current_user.id}", methods=["POST"])
 def edit_post(post_id: int):
+    if request.method == "POST":
+        with EDITS:
+            pass
     post = _post_or_404(post_id)
     if post.author_id != current_user.id:
         abort(403)

@@ -9,6 +9,6 @@ or failed like any other error, and a fresh horse takes over.
 - Embedded (the default without REDIS_URL): the web process starts a supervisor thread and
   its horse on the first request and stops them at exit; nothing extra to start. Wake-ups
   travel over a local datagram socket (wakeup.py), so any process (another web worker, a
-  command) can wake the horse. One horse per database is active; others stand by.
+  command) can wake the horse. One horse per database is active (a lock file); others stand by.
 - RQ (REDIS_URL): `flask translation worker` is the supervisor; its horse runs an RQ worker.
 """

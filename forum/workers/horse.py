@@ -12,6 +12,7 @@ import select
 import signal
 import sys
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def _run_embedded(app, conn: Connection) -> None:
     from forum import jobs
     from forum.extensions import db
 
-    from .wakeup import Listener
+    from .wakeup import Listener, address_hash
 
     # SIGTERM (the supervisor stopping) ends the loop after the current job; the wakeup fd
     # makes it interrupt the idle select, which would otherwise resume after the signal.
@@ -68,10 +69,14 @@ def _run_embedded(app, conn: Connection) -> None:
         stopping = True
 
     signal.signal(signal.SIGTERM, stop)
-    listener = Listener(app.config["SQLALCHEMY_DATABASE_URI"])
-    while not stopping and not listener.bind():  # another horse serves this database
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    lock = _ActiveLock(Path(app.instance_path) / f"translation-worker-{address_hash(database)}.lock")
+    while not stopping and not lock.acquire():  # another horse serves this database: stand by
         if _wait([signal_r, conn], STANDBY_SECONDS, conn):
             return
+    listener = Listener(database)
+    if not listener.bind():  # someone else holds the wake-up address: polling still runs every job
+        log.warning("translation wake-up socket is taken; polling every %s s", app.config["TRANSLATION_POLL_SECONDS"])
     try:
         with app.app_context():
             jobs.warm_up(app)
@@ -91,6 +96,33 @@ def _run_embedded(app, conn: Connection) -> None:
             listener.drain()
     finally:
         listener.close()
+        lock.release()
+
+
+class _ActiveLock:
+    """Which horse is active for a database: an exclusive flock on a private file in the
+    instance folder (freed by the kernel when its holder dies; other local users cannot take it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _wait(fds, timeout: float, conn: Connection) -> bool:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited locks or sockets
 STOP_GRACE_SECONDS = 10.0
+TIME_LIMIT_ATTEMPTS = 2  # tries for a job that overran its limit (at most TRANSLATION_MAX_ATTEMPTS)
 
 
 def horse_config(app: Flask) -> dict:
@@ -108,7 +109,7 @@ class Supervisor:
         try:
             while True:
                 if self._stop.is_set():
-                    self._stop_horse(process)
+                    self._stop_horse(process, current)
                     return "stopped"
                 if ours.poll(0.5):
                     try:
@@ -131,26 +132,34 @@ class Supervisor:
                     process.join()
                     log.warning("translation job %s ran over its %.0f s limit; its worker was stopped",
                                 current, self.time_limit)
-                    self._job_lost(current, f"time limit exceeded ({self.time_limit:.0f} s)")
+                    # One more try (the machine may have been overloaded), then failed: a post that
+                    # always overruns must not hold the only worker for attempts x limit seconds.
+                    self._job_lost(current, f"time limit exceeded ({self.time_limit:.0f} s)",
+                                   max_attempts=TIME_LIMIT_ATTEMPTS)
                     return "job lost"
         finally:
             ours.close()
             self._process = None
 
-    def _stop_horse(self, process) -> None:
+    def _stop_horse(self, process, current: int | None) -> None:
         process.terminate()  # SIGTERM: the current job may finish
         process.join(self._grace)
         if process.is_alive():
             process.kill()
             process.join()
+            if current is not None:  # not the job's fault: back to pending, no attempt spent
+                self._record(current, lambda jobs: jobs.release(current, "the worker was stopped"))
 
-    def _job_lost(self, job_id: int, reason: str) -> None:
+    def _job_lost(self, job_id: int, reason: str, max_attempts: int | None = None) -> None:
+        self._record(job_id, lambda jobs: jobs.give_up_attempt(job_id, reason, max_attempts))
+
+    def _record(self, job_id: int, change) -> None:
         from .. import jobs
         from ..extensions import db
 
         try:
             with self.app.app_context():
-                jobs.give_up_attempt(job_id, reason)
+                change(jobs)
                 db.session.remove()
         except Exception:  # the lease will bring it back; the sweeper has the last word
             log.exception("could not record the failure of translation job %s", job_id)

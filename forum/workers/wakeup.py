@@ -1,8 +1,8 @@
 """Wake the embedded horse from any process: a datagram on a Linux abstract Unix socket.
 
 The address is derived from the database URL, so every web worker and command working on
-one database reaches the same horse, and binding it doubles as "I am the active horse" (the
-kernel frees an abstract address the moment its owner dies: no stale lock files). A
+one database reaches the same horse (the active one binds it; which horse is active is
+decided by a lock file, since anyone on the machine could bind an abstract address). A
 wake-up is a hint only: a lost one delays a job until the next poll, never loses it.
 """
 from __future__ import annotations
@@ -12,8 +12,12 @@ import socket
 import sys
 
 
+def address_hash(database_url: str) -> str:
+    return hashlib.sha256(database_url.encode()).hexdigest()[:24]
+
+
 def address(database_url: str) -> str:
-    return "\0city-forum-translation-" + hashlib.sha256(database_url.encode()).hexdigest()[:24]
+    return "\0city-forum-translation-" + address_hash(database_url)
 
 
 def wake(database_url: str) -> bool:
@@ -30,7 +34,7 @@ def wake(database_url: str) -> bool:
 
 
 class Listener:
-    """The active horse's end. `bind()` is False while another horse holds the address."""
+    """The active horse's end. `bind()` is False when another process holds the address."""
 
     def __init__(self, database_url: str) -> None:
         self._address = address(database_url)
@@ -38,7 +42,7 @@ class Listener:
 
     def bind(self) -> bool:
         if not sys.platform.startswith("linux"):
-            return True  # no abstract sockets: poll only, and every horse is active
+            return True  # no abstract sockets: poll only
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         try:
             sock.bind(self._address)
