@@ -7,9 +7,17 @@
    a few frequent words that exist in one language only ("Sim", "Thx", "Hola").
 4. Below a confidence threshold the caller's fallback (e.g. the author's language) wins:
    words valid in both es and pt ("Excelente iniciativa") are not decidable from the text.
+
+Bounded: detection runs inside the request that saves a post, and a few KB of prose
+decide a language, so it reads at most the first RAW_LIMIT characters of the post and
+gives at most PROSE_LIMIT characters of what remains to the model and the cues. A post
+that opens with more than RAW_LIMIT characters of code falls back like one with no prose.
+Every pattern is linear in what it reads (no pattern retried from each character of a
+long word or run, closing delimiters found by index, not searched from each opener).
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import threading
@@ -17,19 +25,25 @@ from dataclasses import dataclass, field
 
 SUPPORTED = ("en", "es", "pt")
 RELIABLE_CONFIDENCE = 0.80
+RAW_LIMIT = 20_000
+PROSE_LIMIT = 4_000
 
-_STRIP = [
-    re.compile(r"^[ \t]*(`{3,}|~{3,}).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S),  # fenced code
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_BLOCKS = [
     re.compile(r"^(?: {4}|\t).*$", re.M),                                      # indented code
     re.compile(r"^[ \t]*>.*$", re.M),                                          # quotes
-    re.compile(r"(`+).+?\1", re.S),                                            # inline code
-    re.compile(r"\]\([^)]*\)"),                                                # link targets
-    re.compile(r"<[^>\n]*>"),                                                  # tags, autolinks
+]
+_BACKTICKS = re.compile(r"`+")
+_LINK_TARGET = re.compile(r"\]\([^)]*+\)")
+_TAG = re.compile(r"<[^>\n]*+>")                                                # tags, autolinks
+_INLINE = [
     re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{1,31}://|www\.)\S+"),               # URLs
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),                               # e-mails
+    # e-mails, from a word start (or right after one: "a@b.org+c@d.org")
+    re.compile(r"(?<![\w.+-])(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)+"),
     re.compile(r"(?<!\w)[@#]\w[\w.-]*"),                                       # mentions, tags
     re.compile(r"&#?\w+;"),                                                    # entities
-    re.compile(r"[\w.-]*[_/\\=(){}\[\];<>$|][\w.-]*"),                         # code-like tokens
+    # code-like tokens: from a word start, or from the symbol itself ("a/b/c": "/c")
+    re.compile(r"(?<![\w.-])[\w.-]*[_/\\=(){}\[\];<>$|][\w.-]*+|[_/\\=(){}\[\];<>$|][\w.-]*+"),
     re.compile(r"\d+(?:[.,:]\d+)*"),                                           # numbers
 ]
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -63,16 +77,52 @@ class Detection:
 
 
 def strip_non_prose(text: str) -> str:
-    for pattern in _STRIP:
+    text = _FENCED.sub(" ", text)  # fenced code
+    for pattern in _BLOCKS:
+        text = pattern.sub(" ", text)
+    text = _strip_code_spans(text)
+    text = _sub_closed(_LINK_TARGET, text, ")")
+    text = "\n".join(_sub_closed(_TAG, line, ">") for line in text.split("\n"))
+    for pattern in _INLINE:
         text = pattern.sub(" ", text)
     return " ".join(text.split())
+
+
+def _sub_closed(pattern: re.Pattern[str], text: str, closer: str) -> str:
+    """``pattern.sub(" ", text)`` for a pattern that ends at ``closer``: nothing after the
+    last closer can match, and searching there from each opener would read all the rest."""
+    cut = text.rfind(closer) + 1
+    return pattern.sub(" ", text[:cut]) + text[cut:]
+
+
+def _strip_code_spans(text: str) -> str:
+    """Inline code: a run of backticks up to the next run of the same length (CommonMark)."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    starts: dict[int, list[int]] = {}
+    for start, end in runs:
+        starts.setdefault(end - start, []).append(start)
+    out = []
+    pos = 0
+    for start, end in runs:
+        if start < pos:  # inside a code span already stripped
+            continue
+        same = starts[end - start]
+        k = bisect.bisect_right(same, start)
+        if k < len(same):
+            out.append(text[pos:start] + " ")
+            pos = same[k] + end - start
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def detect_language(text: str, fallback: str | None = None) -> Detection:
     """Detect en/es/pt. ``fallback`` (e.g. the author's language) wins when unsure."""
     if fallback is not None and fallback not in SUPPORTED:
         raise ValueError(f"fallback must be one of {SUPPORTED}, not {fallback!r}")
-    prose = strip_non_prose(text)
+    prose = strip_non_prose(text[:RAW_LIMIT])
+    if len(prose) > PROSE_LIMIT:
+        cut = prose.rfind(" ", 0, PROSE_LIMIT + 1)
+        prose = prose[:cut if cut > 0 else PROSE_LIMIT]  # at a word boundary
     words = [w.lower() for w in _WORD.findall(prose)]
     if not words:
         return Detection(fallback or "en", 0.0, False, "", {})

@@ -14,12 +14,18 @@ link reference definitions; inside a line: inline code, autolinks, URLs, e-mail
 addresses, link and image targets and brackets, @mentions, #hashtags, HTML entities and
 tags, backslash escapes, numbers with their separators and emphasis markers (* _ ~).
 Spans inside a sentence become placeholders so the engine still sees the whole sentence.
+
+Every pattern here runs on user text, so none may backtrack more than linearly: runs of
+spaces are matched possessively, patterns that could start anywhere inside a long word
+start only where the word does, and what needs a closing delimiter (code spans,
+comments) is found with an index instead of a search from every opener.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Iterator, Sequence, Union
 
 from translation.placeholders import MARK_RANGE, Ph, Piece, Run
 
@@ -34,7 +40,7 @@ class Span:
 Part = Union[str, Span]
 
 # --- block level -----------------------------------------------------------------------
-_FENCE_OPEN = re.compile(r"^(?P<prefix>[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_FENCE_OPEN = re.compile(r"^(?P<prefix>[ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++)?[ \t]*+)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _BLANK = re.compile(r"^[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 # CommonMark HTML blocks: raw/comment/processing/declaration/CDATA starts, block-level tag
@@ -48,7 +54,7 @@ _HTML_BLOCK = re.compile(
     r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>[ \t]*$)", re.I)
 _THEMATIC_OR_SETEXT = re.compile(r"^[ \t>]*(?:(?:[-*_][ \t]*){3,}|=+[ \t]*|-+[ \t]*)$")
 _LINK_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S.*$")
-_TABLE_ALIGN = re.compile(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_TABLE_ALIGN = re.compile(r"^[ \t>]*+\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?[ \t]*+$")
 _PREFIX = re.compile(
     r"^(?:[ \t]*>[ \t]?)*"                      # blockquote markers
     r"(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))?"  # list marker / numbering
@@ -57,42 +63,57 @@ _PREFIX = re.compile(
     r"[ \t]*"
 )
 _LIST_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
-_HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
+# searched: the lookbehind starts it only at the first space of a run, not at each one
+_HEADING_CLOSE = re.compile(r"(?<![ \t])[ \t]++#++[ \t]*+$")
 
 # --- inline level ----------------------------------------------------------------------
-_URL_TAIL = r"[^\s<>]*[^\s<>.,;:!?'\")\]*_~]"
+# Leftmost match of one alternation, as before; what the alternation cannot do in linear
+# time is finished by _protected_spans: a backtick run becomes a code span when a run of
+# the same length follows (CommonMark), "<!--" a comment when a "-->" follows.
+_URL = r"(?:[A-Za-z][A-Za-z0-9+.-]{1,31}://|www\.)[^\s<>]*[^\s<>.,;:!?'\")\]*_~]"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_SNAKE = r"[^\W_]+(?:_+[^\W_]+)+"
 _INLINE_MARKDOWN = [
     r"\\[!-/:-@\[-`{-~]|\\$",                                       # backslash escape, hard break
-    r"(?P<ticks>`+)(?:[^`]|(?!(?P=ticks))`+)*?(?P=ticks)(?!`)",      # code span
-    r"`+",                                                            # unmatched backticks
+    r"(?P<ticks>`+)",                                                 # code span or unmatched backticks
     r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>",  # autolink
-    r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",          # inline HTML
+    r"(?P<comment><!--)|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",    # comment, inline HTML
     r"\]\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"          # ](target "title")
     r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*\)",
     r"\]\[[^\]]*\]",                                                 # ][reference]
     r"!?\[|\]",                                                       # link / image brackets
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",  # entity
 ]
+# An e-mail or identifier tried at every letter of a long word rescans the rest of it
+# each time: they start only where their word does (see _inside_word for the exception).
 _INLINE_COMMON = [
-    r"(?:[A-Za-z][A-Za-z0-9+.-]{1,31}://|www\.)" + _URL_TAIL,          # URL
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",                                  # e-mail
+    _URL,                                                             # URL
+    r"(?<![\w.+-])" + _EMAIL,                                         # e-mail
     r"(?<![\w@])@\w(?:[\w.-]*\w)?",                                   # @mention
     r"(?<![\w&#])#\w+",                                               # #hashtag, #123
-    r"[^\W_]+(?:_+[^\W_]+)+",                                          # snake_case identifier
+    r"(?<![^\W_])" + _SNAKE,                                          # snake_case identifier
     r"[-+]?\d+(?:[.,:/' \u00a0\u202f-]\d+)*%?",                        # numbers, phone numbers, ranges
     r"[⟦⟧]",                                                          # our token brackets
     r"[\x00-\x08\x0b-\x1f\x7f" + MARK_RANGE + "]+",                         # control characters (engines drop them)
 ]
 _INLINE_EMPHASIS = r"[*_~]+"
-_MD_INLINE = re.compile("|".join(f"(?:{p})" for p in _INLINE_MARKDOWN + _INLINE_COMMON + [_INLINE_EMPHASIS]), re.S)
+_MD_INLINE = re.compile("|".join(f"(?:{p})" for p in _INLINE_MARKDOWN + _INLINE_COMMON + [_INLINE_EMPHASIS]))
 _TEXT_INLINE = re.compile("|".join(f"(?:{p})" for p in _INLINE_COMMON))
+_URL_RE = re.compile(_URL)
+_EMAIL_CHAR = re.compile(r"[\w.+-]")
+_EMAIL_LOCAL = re.compile(r"[\w.+-]++")
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+_ALNUM_CHAR = re.compile(r"[^\W_]")
+_ALNUM = re.compile(r"[^\W_]++")
+_SNAKE_TAIL = re.compile(r"(?:_+[^\W_]+)+")
+_BACKTICKS = re.compile(r"`+")
 
 
 def segment_markdown(text: str) -> list[Part]:
     """Segment a Markdown document; ``"".join`` of the identity-assembled parts is ``text``."""
     out: list[Part] = []
     lines = text.splitlines(keepends=True)
-    fence: tuple[str, int] | None = None
+    fence: str | None = None  # the opening fence: a closing one starts with it
     in_html = False
     html_end: re.Pattern[str] | None = None  # None: the block ends at a blank line
     in_table = False
@@ -107,7 +128,7 @@ def segment_markdown(text: str) -> list[Part]:
             para.flush()
             out.append(line)
             stripped = body.lstrip(" \t>")
-            if stripped.startswith(fence[0] * fence[1]) and not stripped.strip(fence[0] + " \t"):
+            if stripped.startswith(fence) and not stripped.strip(fence[0] + " \t"):
                 fence = None
             continue
         if in_html:
@@ -118,7 +139,7 @@ def segment_markdown(text: str) -> list[Part]:
             continue
         m = _FENCE_OPEN.match(body)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
-            fence = (m.group("fence")[0], len(m.group("fence")))
+            fence = m.group("fence")
             para.flush()
             out.append(line)
             in_table = False
@@ -253,7 +274,7 @@ class _Paragraph:
                 kept = self.pieces[-1].rstrip(" \t")
                 separator = self.pieces[-1][len(kept):] + separator
                 self.pieces[-1] = kept
-            _append_ph(self.pieces, separator, soft=True)
+            self.pieces.append(Ph(separator, soft=True))
             following = _pieces(rest, _MD_INLINE)
             if following and isinstance(following[0], Ph):  # keep the soft break on its own
                 self.pieces.append(following.pop(0))
@@ -269,11 +290,14 @@ class _Paragraph:
 
 def _table_row(body: str, out: list[Part]) -> None:
     """Pipes are protected; each cell is its own run (code spans may contain pipes)."""
-    start = 0
-    i = 0
     quote = body[: len(body) - len(body.lstrip(" \t>"))]
     out.append(quote)
     start = i = len(quote)
+    runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(body)]
+    longest = [0] * (len(runs) + 1)  # longest[r]: the longest backtick run from runs[r] on
+    for r in range(len(runs) - 1, -1, -1):
+        longest[r] = max(runs[r][1], longest[r + 1])
+    run_starts = [r[0] for r in runs]
     while i < len(body):
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
@@ -283,7 +307,9 @@ def _table_row(body: str, out: list[Part]) -> None:
             j = i
             while j < len(body) and body[j] == "`":
                 j += 1
-            close = body.find(body[i:j], j)
+            # searched only if a run that long follows: else each opener would read the whole rest
+            later = longest[bisect.bisect_left(run_starts, j)]
+            close = body.find(body[i:j], j) if later >= j - i else -1
             i = close + (j - i) if close != -1 else j
             continue
         if ch == "|":
@@ -302,37 +328,102 @@ def _inline(text: str, out: list[Part], pattern: re.Pattern[str]) -> None:
 
 def _pieces(text: str, pattern: re.Pattern[str]) -> list[Piece]:
     """Text pieces and protected pieces (adjacent protected spans merged into one)."""
+    spans: list[list[int]] = []
+    for start, end in _protected_spans(text, pattern):
+        if spans and spans[-1][1] == start:
+            spans[-1][1] = end  # one placeholder, not two in a row
+        else:
+            spans.append([start, end])
     pieces: list[Piece] = []
     pos = 0
-    for m in pattern.finditer(text):
-        if m.start() > pos:
-            pieces.append(text[pos:m.start()])
-        if m.end() > m.start():
-            _append_ph(pieces, m.group(0))
-        pos = m.end()
+    for start, end in spans:
+        if start > pos:
+            pieces.append(text[pos:start])
+        pieces.append(Ph(text[start:end]))
+        pos = end
     if pos < len(text):
         pieces.append(text[pos:])
     return pieces
 
 
-def _append_ph(pieces: list[Piece], value: str, soft: bool = False) -> None:
-    if not soft and pieces and isinstance(pieces[-1], Ph) and not pieces[-1].soft:
-        pieces[-1] = Ph(pieces[-1].out + value)  # one placeholder, not two in a row
-    else:
-        pieces.append(Ph(value, soft))
+def _protected_spans(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each protected span, leftmost first, in time linear in the text."""
+    pos = 0
+    ticks: dict[int, list[int]] | None = None  # backtick runs: length -> starts
+    last_comment_close = None
+    word: dict[str, tuple[int, int]] = {}
+    while pos < len(text):
+        end = _inside_word(text, pos, word) if pos else 0
+        if end:
+            yield pos, end
+            pos = end
+            continue
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        start, end = m.span()
+        if m.lastgroup == "ticks":
+            if ticks is None:
+                ticks = {}
+                for run in _BACKTICKS.finditer(text):
+                    ticks.setdefault(run.end() - run.start(), []).append(run.start())
+            closers = ticks.get(end - start, [])  # (an opener after an escaped ` is a partial run)
+            k = bisect.bisect_left(closers, end)
+            if k < len(closers):  # the next run of the same length closes the code span
+                end = closers[k] + (end - start)
+        elif m.lastgroup == "comment":
+            if last_comment_close is None:
+                last_comment_close = text.rfind("-->")
+            if last_comment_close < start + 4:  # no "-->" after it: nothing else starts with "<!"
+                pos = start + 1
+                continue
+            end = text.index("-->", start + 4) + 3
+        yield start, end
+        pos = end
+
+
+def _inside_word(text: str, pos: int, cache: dict[str, tuple[int, int]]) -> int:
+    """End of an e-mail or identifier starting at ``pos`` inside a word, else 0.
+
+    The patterns start only at a word start, but a token can end inside a word
+    ("**_bob@example.org_**", "-12ab_cd"): there, do what the plain leftmost search
+    did. An e-mail (or identifier) inside a word matches from any of its characters or
+    from none, so each word is looked at once (``cache``: word end, match end or 0).
+    """
+    if not (_EMAIL_CHAR.match(text, pos - 1) and _EMAIL_CHAR.match(text, pos)):
+        return 0
+    url = _URL_RE.match(text, pos)  # the URL alternative came first
+    if url:
+        return url.end()
+    word_end, found = cache.get("email", (0, 0))
+    if pos >= word_end:
+        word_end = _EMAIL_LOCAL.match(text, pos).end()
+        domain = _EMAIL_DOMAIN.match(text, word_end)
+        found = domain.end() if domain else 0
+        cache["email"] = (word_end, found)
+    if found:
+        return found
+    if _ALNUM_CHAR.match(text, pos - 1) and _ALNUM_CHAR.match(text, pos):
+        word_end, found = cache.get("snake", (0, 0))
+        if pos >= word_end:
+            word_end = _ALNUM.match(text, pos).end()
+            tail = _SNAKE_TAIL.match(text, word_end)
+            found = tail.end() if tail else 0
+            cache["snake"] = (word_end, found)
+        return found
+    return 0
 
 
 def _emit_span(pieces: list[Piece], out: list[Part]) -> None:
     """Leading/trailing protected spans and whitespace stay outside the run."""
-    pieces = list(pieces)
-    head: list[str] = []
-    while pieces and (isinstance(pieces[0], Ph) or not pieces[0].strip()):
-        p = pieces.pop(0)
-        head.append(p.out if isinstance(p, Ph) else p)
-    tail: list[str] = []
-    while pieces and (isinstance(pieces[-1], Ph) or not pieces[-1].strip()):
-        p = pieces.pop()
-        tail.insert(0, p.out if isinstance(p, Ph) else p)
+    lo, hi = 0, len(pieces)
+    while lo < hi and (isinstance(pieces[lo], Ph) or not pieces[lo].strip()):
+        lo += 1
+    while hi > lo and (isinstance(pieces[hi - 1], Ph) or not pieces[hi - 1].strip()):
+        hi -= 1
+    head = [_source(p) for p in pieces[:lo]]
+    tail = [_source(p) for p in pieces[hi:]]
+    pieces = list(pieces[lo:hi])
     if pieces and isinstance(pieces[0], str):
         stripped = pieces[0].lstrip()
         head.append(pieces[0][: len(pieces[0]) - len(stripped)])
@@ -346,19 +437,26 @@ def _emit_span(pieces: list[Piece], out: list[Part]) -> None:
     if any(isinstance(p, str) and any(c.isalpha() for c in p) for p in pieces):
         out.append(Span(tuple(pieces)))
     else:  # nothing to translate (punctuation, numbers, placeholders only)
-        out.append("".join(p.out if isinstance(p, Ph) else p for p in pieces))
+        out.append("".join(_source(p) for p in pieces))
     out.append("".join(tail))
+
+
+def _source(piece: Piece) -> str:
+    return piece.out if isinstance(piece, Ph) else piece
 
 
 def _merge(parts: list[Part]) -> list[Part]:
     """Fuse neighbouring protected strings and drop empty ones (fewer, larger parts)."""
     merged: list[Part] = []
+    strings: list[str] = []  # joined once: += on a list item copies the growing string each time
     for part in parts:
         if isinstance(part, str):
-            if not part:
-                continue
-            if merged and isinstance(merged[-1], str):
-                merged[-1] += part
-                continue
+            strings.append(part)
+            continue
+        if any(strings):
+            merged.append("".join(strings))
+        strings = []
         merged.append(part)
+    if any(strings):
+        merged.append("".join(strings))
     return merged

@@ -16,17 +16,19 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Collection, Sequence, Union
+from typing import Collection, Iterator, Sequence, Union
 
 OPEN, CLOSE = "⟦", "⟧"
-TOKEN_RE = re.compile(r"⟦\s*(\d{1,4})\s*⟧")
+# five digits: a 50,000-character post can hold more than 9,999 placeholders in one run
+TOKEN_RE = re.compile(r"⟦\s*(\d{1,5})\s*⟧")
 _STRAY_RE = re.compile(r"[⟦⟧]")
-_CANONICAL_RE = re.compile(r"⟦(\d{1,4})⟧")
+_CANONICAL_RE = re.compile(r"⟦(\d{1,5})⟧")
 # Soft breaks are parked on private-use characters while the other placeholders are
 # normalized (Markdown segmentation protects these characters, so text never holds them).
-_MARK_BASE = 0xF0000
-MARK_RANGE = "\U000f0000-\U000f0fff"
-_FILL_RE = re.compile(rf"[ \t]*([{MARK_RANGE}])[ \t]*|⟦(\d{{1,4}})⟧")
+_MARK_BASE, _MARK_LAST = 0xF0000, 0xFFFFF  # plane 15: one marker for each of 65,536 placeholders
+MARK_RANGE = "\U000f0000-\U000fffff"
+# the lookbehind: spaces before a break are tried once per run, not again from each space
+_FILL_RE = re.compile(rf"(?:(?<![ \t])[ \t]++)?+([{MARK_RANGE}])[ \t]*+|⟦(\d{{1,5}})⟧")
 
 
 def token(i: int) -> str:
@@ -96,35 +98,59 @@ class Run:
         found = [(int(m.group(1)), m.start(), m.end()) for m in TOKEN_RE.finditer(text)
                  if int(m.group(1)) in soft_ids]
         ordered = [i for i, _ in self.soft]
-        engine_kept_them = [f[0] for f in found] == ordered and all(
-            _has_words(text[:start]) and _has_words(text[end:]) for _, start, end in found)
-        if engine_kept_them:
-            return TOKEN_RE.sub(lambda m: _mark(int(m.group(1))) if int(m.group(1)) in soft_ids else m.group(0), text)
+        if [f[0] for f in found] == ordered:
+            words = _word_positions(text)
+            if all(words and words[0] < start and words[-1] >= end for _, start, end in found):
+                return TOKEN_RE.sub(lambda m: _mark(int(m.group(1))) if int(m.group(1)) in soft_ids else m.group(0),
+                                    text)
 
         text = TOKEN_RE.sub(lambda m: " " if int(m.group(1)) in soft_ids else m.group(0), text)
-        lo = 0
+        # a space with something written on both sides, so no line comes out empty: after
+        # the first word since the previous break, before the last word; never inside a token
+        words = _word_positions(text)
+        spaces = [k for k in _positions_outside_tokens(text) if text[k] == " "]
+        last = bisect.bisect_left(spaces, words[-1]) if words else 0
+        out: list[str] = []
+        pos = 0       # text[:pos] is in out; the next break goes after a word after it
+        inserted = 0  # breaks placed so far (the text grows by " mark " each time)
+        lo = 0        # no break before the one placed last (counted in the grown text)
         for i, anchor in self.soft:
-            target = max(round(anchor * len(text)), lo)
-            # a space with something written on both sides, so no line comes out empty
-            spaces = [k for k in range(lo, len(text)) if text[k] == " " and _has_words(text[lo:k])
-                      and _has_words(text[k:])]
-            if not spaces:  # too few words left: the break goes last (the paragraph ends anyway)
-                text = f"{text} {_mark(i)}"
-                lo = len(text)
+            first = bisect.bisect_left(words, pos)
+            k_lo = bisect.bisect_right(spaces, words[first]) if first < len(words) else len(spaces)
+            if k_lo >= last:  # too few words left: the break goes last (the paragraph ends anyway)
+                out.append(f"{text[pos:]} {_mark(i)}")
+                pos = len(text)
                 continue
-            at = min(spaces, key=lambda k: abs(k - target))
-            text = f"{text[:at]} {_mark(i)} {text[at:]}"
-            lo = at + 2
-        return text
+            # the space nearest to the target, the earlier one on a tie
+            target = max(round(anchor * (len(text) + 3 * inserted)), lo) - 3 * inserted
+            j = bisect.bisect_left(spaces, target, k_lo, last)
+            if j == last or (j > k_lo and target - spaces[j - 1] <= spaces[j] - target):
+                j -= 1
+            at = spaces[j]
+            out.append(f"{text[pos:at]} {_mark(i)} ")
+            pos = at
+            lo = at + 3 * inserted + 2
+            inserted += 1
+        out.append(text[pos:])
+        return "".join(out)
 
 
 def _mark(i: int) -> str:
     return chr(_MARK_BASE + i)
 
 
-def _has_words(text: str) -> bool:
-    """Something besides spaces, placeholders and parked breaks."""
-    return bool(re.sub(rf"[\s{MARK_RANGE}]", "", TOKEN_RE.sub("", text)))
+def _positions_outside_tokens(text: str) -> Iterator[int]:
+    pos = 0
+    for m in TOKEN_RE.finditer(text):
+        yield from range(pos, m.start())
+        pos = m.end()
+    yield from range(pos, len(text))
+
+
+def _word_positions(text: str) -> list[int]:
+    """Positions of what counts as words: not spaces, placeholders or parked breaks."""
+    return [k for k in _positions_outside_tokens(text)
+            if not (text[k].isspace() or _MARK_BASE <= ord(text[k]) <= _MARK_LAST)]
 
 
 def normalize(text: str, count: int, skip: Collection[int] = ()) -> str:
@@ -134,15 +160,17 @@ def normalize(text: str, count: int, skip: Collection[int] = ()) -> str:
     subsequence); the others are re-inserted just before the next kept one, or at the end.
     Skipped ids are removed wherever they appear (the caller handles them).
     """
+    skip = set(skip)
     wanted = [i for i in range(count) if i not in skip]
     if text.count(OPEN) == len(wanted) and text.count(CLOSE) == len(wanted) and \
             _CANONICAL_RE.findall(text) == [str(i) for i in wanted]:
         return text  # the usual case: the engine kept them all, in order
-    wanted_set = set(wanted)
+    unseen = set(wanted)
     found: list[tuple[int, int, int]] = []  # (id, start, end), first copy of each
     for m in TOKEN_RE.finditer(text):
         i = int(m.group(1))
-        if i in wanted_set and all(f[0] != i for f in found):
+        if i in unseen:
+            unseen.discard(i)
             found.append((i, m.start(), m.end()))
     kept = {found[k][0]: found[k] for k in _longest_increasing([f[0] for f in found])}
 

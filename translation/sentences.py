@@ -13,7 +13,8 @@ _ABBREVIATIONS = frozenset(
     "jan feb apr jun jul aug sep sept oct nov ene abr dic fev inc ltd".split()
 )
 # End punctuation, optional closing quotes/brackets, whitespace, then a plausible sentence start.
-_BOUNDARY = re.compile(r"([.!?…]+[\"'”’»)\]]*)(\s+)(?=[\"'“‘«(¿¡⟦]*[A-ZÁÉÍÓÚÂÊÔÃÕÇÑÀÜ0-9¿¡⟦])")
+# Tried only where a run of end punctuation starts (not again from each "!" of "!!!!").
+_BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'”’»)\]]*+)(\s++)(?=[\"'“‘«(¿¡⟦]*[A-ZÁÉÍÓÚÂÊÔÃÕÇÑÀÜ0-9¿¡⟦])")
 
 
 def split_sentences(text: str) -> list[tuple[str, str]]:
@@ -22,7 +23,7 @@ def split_sentences(text: str) -> list[tuple[str, str]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end(1)
-        if m.group(1) == "." and _is_abbreviation(text[start:end]):
+        if m.group(1) == "." and _is_abbreviation(_last_word(text, start, end - 1)):
             continue
         out.append((text[start:end], m.group(2)))
         start = m.end()
@@ -32,9 +33,17 @@ def split_sentences(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_abbreviation(sentence: str) -> bool:
-    words = sentence[:-1].split()
-    if not words:
-        return False
-    word = words[-1].lower().lstrip("(\"'¿¡")
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated word of text[start:end], read from the end only
+    (splitting the whole sentence so far at each candidate "." would be quadratic)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:end]
+
+
+def _is_abbreviation(word: str) -> bool:
+    word = word.lower().lstrip("(\"'¿¡")
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())

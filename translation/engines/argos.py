@@ -212,7 +212,7 @@ class ArgosEngine:
         for text in texts:
             sentences = []
             for sentence, space in split_sentences(text):
-                lead, core, trail = _EDGES_RE.match(sentence).groups()
+                lead, core, trail = _edges(sentence)
                 if not any(c.isalpha() for c in core):
                     sentences.append((-1, 0, sentence + space, ""))
                     continue
@@ -262,7 +262,10 @@ class ArgosEngine:
 
 
 _UNK_RE = re.compile(r"\s*⁇\s*")
-_EDGES_RE = re.compile(r"((?:\s*⟦\d+⟧)*\s*)(.*?)((?:\s*⟦\d+⟧)*\s*)$", re.S)
+# Spaces and placeholders at a sentence's edges. The trailing ones are matched on the
+# reversed text: a lazy (.*?) before them retried the whole tail at every position.
+_LEAD_RE = re.compile(r"(?:\s|⟦\d+⟧)*+")
+_TRAIL_REVERSED_RE = re.compile(r"(?:\s|⟧\d+⟦)*+")
 # Real Argos vocabularies cannot spell ⟦0⟧ (it would come out as " ⁇ "). Models copy numbers
 # faithfully, and a run never holds a bare digit (numbers are protected spans), so placeholder
 # n travels as the number 7nn and comes back as ⟦n⟧. What the model drops, the pipeline restores.
@@ -270,17 +273,22 @@ _NUMBER_BASE = 700
 _NUMBER_RE = re.compile(r"(?<![\d.,])7(\d\d)(?!\d)(?![.,]\d)")
 
 
+def _edges(sentence: str) -> tuple[str, str, str]:
+    """(lead, core, trail): spaces and placeholders before and after the words."""
+    lead = _LEAD_RE.match(sentence).end()
+    rest = sentence[lead:]
+    core = len(rest) - _TRAIL_REVERSED_RE.match(rest[::-1]).end()
+    return sentence[:lead], rest[:core], rest[core:]
+
+
 def _localize(sentence: str) -> tuple[str, list[int]]:
     """Number a sentence's placeholders from 0, as the model saw them in training data."""
-    ids: list[int] = []
+    local_ids: dict[int, int] = {}
 
     def local(m: re.Match[str]) -> str:
-        i = int(m.group(1))
-        if i not in ids:
-            ids.append(i)
-        return token(ids.index(i))
+        return token(local_ids.setdefault(int(m.group(1)), len(local_ids)))
 
-    return TOKEN_RE.sub(local, sentence), ids
+    return TOKEN_RE.sub(local, sentence), list(local_ids)
 
 
 def _globalize(text: str, ids: list[int]) -> str:
