@@ -606,3 +606,13 @@ def test_public_reading_on_lets_anyone_read(client, make_user, make_thread):
         response = client.get(url)
         assert response.status_code == 200 and SECRET_TITLE in response.get_data(as_text=True), url
     assert client.get("/api/v1/threads").status_code == 401  # the API always needs a token
+
+
+@pytest.mark.parametrize("title", ["!!!", "-_-", "\u0300\u0301", "\U0001f389"])
+def test_the_api_refuses_titles_with_nothing_to_read(client, api_headers, title):
+    """The pages' rule in the API too: a title needs a letter or a number."""
+    response = client.post("/api/v1/threads", headers=api_headers,
+                           json={"category": "questions", "title": title, "body": "Cuerpo", "language": "es"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["title"] == api_message("es", NO_LETTER_OR_NUMBER)
+    assert rows(Thread) == []

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from ..forms_common import BIDI_CONTROL_FOUND, NOT_SINGLE_LINE
-from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, ascii_int, clean_text, is_single_line_text
+from ..forms_common import BIDI_CONTROL_FOUND, NO_LETTER_OR_NUMBER, NOT_SINGLE_LINE
+from ..text import (BIDI_CONTROLS, DISALLOWED_CHARACTERS, ascii_int, clean_text, has_letter_or_number,
+                    is_single_line_text)
 from .errors import ApiError
 
 
@@ -92,6 +93,9 @@ def json_body(fields: dict[str, Field]) -> dict:
             single_line = spec.single_line_text if spec.single_line_text is not None else name in SINGLE_LINE_FIELDS
             if single_line and not is_single_line_text(value):
                 problems[name] = NOT_SINGLE_LINE
+                continue
+            if single_line and not has_letter_or_number(value):  # the pages' rule, same message
+                problems[name] = NO_LETTER_OR_NUMBER
                 continue
             if BIDI_CONTROLS.search(value):
                 problems[name] = BIDI_CONTROL_FOUND
