@@ -123,10 +123,10 @@ def test_json_within_the_depth_limit_is_read_as_usual(api):
 
 
 def test_brackets_inside_strings_are_text_not_nesting(api):
-    body = {"category": "questions", "title": "[" * 150, "body": "{[" * 5000 + ' \\" ' + "]" * 100, "language": "en"}
+    body = {"category": "questions", "title": "Leaks " + "[" * 150, "body": "{[" * 5000 + ' \\" ' + "]" * 100, "language": "en"}
     response = api.post("/threads", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 201
-    assert response.get_json()["original_title"] == "[" * 150
+    assert response.get_json()["original_title"] == "Leaks " + "[" * 150
 
 
 @pytest.mark.parametrize("text, deep", [
