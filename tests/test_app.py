@@ -2,6 +2,7 @@ import sqlalchemy as sa
 
 from forum import config, create_app
 from forum.extensions import db
+from testkit import ROOT
 
 
 def test_factory_uses_test_config(app):
@@ -62,3 +63,19 @@ def test_the_generated_secret_key_is_private_and_shared_by_every_process(monkeyp
         keys = set(pool.map(lambda _: config.secret_key(str(tmp_path)), range(16)))
     assert len(keys) == 1 and len(keys.pop()) > 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_web_entry_point_loads_language_detection_before_the_first_post(tmp_path):
+    """Its model takes ~0.6 s to load; that must not happen inside a member's first POST."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import threading, wsgi, translation.detect as d\n"
+              "[t.join(60) for t in threading.enumerate() if t.name == 'warm-up-detection']\n"
+              "print('loaded' if d._identifier is not None else 'not loaded')\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'forum.db'}", "SECRET_KEY": "x",
+           "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1:] == ["loaded"], result.stderr[-2000:]

@@ -143,6 +143,11 @@ def detect_language(text: str, fallback: str | None = None) -> Detection:
     return Detection(language, confidence, reliable, best, scores)
 
 
+def warm_up() -> None:
+    """Load the model now (~0.6 s), so the first post a process detects does not wait for it."""
+    _get_identifier()
+
+
 def _get_identifier():
     global _identifier
     if _identifier is None:
