@@ -1,10 +1,12 @@
 """Budgets shared by pages and the API: one per member, however they write.
 
-Entered as context managers inside the views, once the member is known (after login_required
-or the API's token check): as route decorators Flask-Limiter may also check them in its own
-before_request, before that, and a limit keyed per address there would be a second budget.
+Spent inside the views (`charged`, placed under login_required), once the member is known: as
+Flask-Limiter route decorators they may also be checked in its own before_request, before that,
+and a limit keyed per address there would be a second budget.
 """
 from __future__ import annotations
+
+from functools import wraps
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -26,3 +28,20 @@ def member_key() -> str:
 POSTS = limiter.shared_limit(lambda: current_app.config["POST_RATE_LIMIT"], scope="posts", key_func=member_key)
 # Post edits: pages and API together.
 EDITS = limiter.shared_limit(lambda: current_app.config["EDIT_RATE_LIMIT"], scope="edits", key_func=member_key)
+
+
+def charged(budget, methods: tuple[str, ...] = ("POST", "PATCH")):
+    """Decorate a view: each request with one of `methods` spends one from `budget` before the view
+    runs (a 429 when it is spent)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.method in methods:
+                with budget:
+                    pass
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

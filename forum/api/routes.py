@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import csrf, db, limiter
 from ..models import Category, Post, Thread
-from ..rate_limits import EDITS, POSTS
+from ..rate_limits import EDITS, POSTS, charged
 from ..search import search_posts
 from ..threads import reading, services
 from ..threads.forms import BODY_MAX, TITLE_MAX
@@ -120,12 +120,9 @@ def get_thread(thread_id: int):
     return jsonify(_thread_json(_thread_or_404(thread_id), _language(), query_int("page", 1)))
 
 
-
-
 @bp.post("/threads")
+@charged(POSTS)
 def create_thread():
-    with POSTS:
-        pass
     data = json_body({"category": Field(max_length=40), "title": Field(max_length=TITLE_MAX),
                       "body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES)})
     category = db.session.execute(db.select(Category).filter_by(slug=data["category"])).scalar_one_or_none()
@@ -139,9 +136,8 @@ def create_thread():
 
 
 @bp.post("/threads/<int:thread_id>/posts")
+@charged(POSTS)
 def create_post(thread_id: int):
-    with POSTS:
-        pass
     thread = _thread_or_404(thread_id)
     data = json_body({"body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES)})
     post = services.add_reply(thread, g.api_user, data["body"], data.get("language", "auto"))
@@ -164,9 +160,8 @@ def _post_or_404(post_id: int) -> Post:
 
 
 @bp.patch("/posts/<int:post_id>")
+@charged(EDITS)
 def edit_post(post_id: int):
-    with EDITS:
-        pass
     post = _post_or_404(post_id)
     if post.author_id != g.api_user.id:
         raise ApiError(403, _l("Only the author can edit a post."))

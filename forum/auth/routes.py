@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
 from ..models import ApiToken, Invite, User, utcnow
+from ..rate_limits import member_key
 from ..tokens import TooManyTokens, create_token, revoke_all_tokens, revoke_token
 from . import bp
 from .caching import no_store
@@ -21,7 +22,7 @@ from .forms import AcceptInviteForm, ChangePasswordForm, LoginForm, ProfileForm,
 # Every check of a logged-in member's current password (password change, new API token) draws on
 # one budget per member, so a stolen session cannot guess the password through either form.
 PASSWORD_CHECKS = limiter.shared_limit(lambda: current_app.config["PASSWORD_CHECK_RATE_LIMIT"],
-                                       scope="password-check", key_func=lambda: f"user:{current_user.id}")
+                                       scope="password-check", key_func=member_key)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Category, Post, PostRevision, Thread
 from ..text import ascii_int
-from ..rate_limits import EDITS, POSTS
+from ..rate_limits import EDITS, POSTS, charged
 from . import bp, reading, services
 from .categories import DESCRIPTIONS, NAMES
 from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
@@ -56,10 +56,8 @@ def category(slug: str):
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
 @login_required
+@charged(POSTS)
 def new_thread(slug: str):
-    if request.method == "POST":
-        with POSTS:
-            pass
     category = _category(slug)
     form = NewThreadForm()
     if form.validate_on_submit():
@@ -84,9 +82,8 @@ def thread(thread_id: int):
 
 @bp.post("/t/<int:thread_id>/reply")
 @login_required
+@charged(POSTS)
 def reply(thread_id: int):
-    with POSTS:
-        pass
     thread = db.session.get(Thread, thread_id) or abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
@@ -98,10 +95,8 @@ def reply(thread_id: int):
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@charged(EDITS)
 def edit_post(post_id: int):
-    if request.method == "POST":
-        with EDITS:
-            pass
     post = _post_or_404(post_id)
     if post.author_id != current_user.id:
         abort(403)
