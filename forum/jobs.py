@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, or_, update
 
 from .extensions import db
 from .glossary import forum_glossary
-from .models import JobStatus, Post, PostTranslation, TranslationJob, utcnow
+from .models import BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, TranslationJob, utcnow
 from .rendering import render_markdown
 from .translation_memory import DatabaseMemory, dialect_insert
 
@@ -36,7 +36,8 @@ def enqueue_post(post: Post) -> list[TranslationJob]:
     db.session.flush()
     db.session.execute(
         update(TranslationJob)
-        .where(TranslationJob.post_id == post.id, TranslationJob.revision < post.revision,
+        .where(TranslationJob.post_id == post.id, TranslationJob.field == BODY_FIELD,
+               TranslationJob.revision < post.revision,
                TranslationJob.status.in_([JobStatus.PENDING, JobStatus.RUNNING]))
         .values(status=JobStatus.SUPERSEDED, finished_at=utcnow(), lease_until=None)
     )
@@ -46,6 +47,55 @@ def enqueue_post(post: Post) -> list[TranslationJob]:
     jobs = [TranslationJob(post_id=post.id, revision=post.revision, source_language=post.language,
                            target_language=target, status=JobStatus.PENDING, next_attempt_at=utcnow())
             for target in current_app.config["LANGUAGES"] if target != post.language]
+    db.session.add_all(jobs)
+    return jobs
+
+
+# --- short fields that belong to a post (a job's department, a library summary) -------------
+
+# A field source says what a field of a post reads now: (text, its language, its revision),
+# or None when the post has no such field (any more). Revisions only ever grow.
+FieldSource = Callable[[Post], "tuple[str, str, int] | None"]
+_FIELD_SOURCES: dict[str, FieldSource] = {}
+
+
+def register_field(name: str, source: FieldSource) -> None:
+    """Let the feature that owns a field (jobs board, library) tell the worker where its text is."""
+    assert name != BODY_FIELD and len(name) <= 20
+    _FIELD_SOURCES[name] = source
+
+
+def field_source(post: Post, field: str) -> "tuple[str, str, int] | None":
+    source = _FIELD_SOURCES.get(field)
+    return source(post) if source is not None else None
+
+
+def field_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def enqueue_field(post: Post, field: str) -> list[TranslationJob]:
+    """Jobs translating the field's current text into every other language (caller commits).
+
+    Call it whenever the field changes; older unfinished jobs of the field are superseded.
+    """
+    db.session.flush()
+    current = field_source(post, field)
+    revision = current[2] if current else None
+    stale = [TranslationJob.post_id == post.id, TranslationJob.field == field,
+             TranslationJob.status.in_([JobStatus.PENDING, JobStatus.RUNNING])]
+    if revision is not None:
+        stale.append(TranslationJob.revision < revision)
+    db.session.execute(update(TranslationJob).where(*stale)
+                       .values(status=JobStatus.SUPERSEDED, finished_at=utcnow(), lease_until=None))
+    if current is None or not current[0].strip():
+        return []
+    text, language, revision = current
+    existing = set(db.session.execute(db.select(TranslationJob.target_language).filter_by(
+        post_id=post.id, field=field, revision=revision)).scalars())
+    jobs = [TranslationJob(post_id=post.id, field=field, revision=revision, source_language=language,
+                           target_language=target, status=JobStatus.PENDING, next_attempt_at=utcnow())
+            for target in current_app.config["LANGUAGES"] if target != language and target not in existing]
     db.session.add_all(jobs)
     return jobs
 
@@ -152,8 +202,8 @@ def source_hash(title: str | None, body: str) -> str:
 
 def run_job(job: TranslationJob, translator) -> JobStatus:
     """Translate one claimed job and store the result, unless the post changed meanwhile."""
-    from translation import NoEngineAvailable
-
+    if job.field != BODY_FIELD:
+        return _run_field_job(job, translator)
     job_id, revision = job.id, job.revision
     source, target = job.source_language, job.target_language
     post = db.session.get(Post, job.post_id)
@@ -164,21 +214,19 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
     glossary = forum_glossary()
     db.session.commit()  # hold no transaction (and no SQLite lock) while the engine works
 
-    try:
+    def translate():
         memory = DatabaseMemory()
         translated = translator.translate(body, source, target, memory=memory, glossary=glossary)
         translated_title = (translator.translate(title, source, target, format="text", memory=memory,
                                                  glossary=glossary) if title else None)
         if not translated.text.strip() or (title and not translated_title.text.strip()):
             raise ValueError(f"{translated.engine} returned empty text")
-    except NoEngineAvailable:
-        db.session.rollback()
-        return _back_to_pending(job_id, "no engine for this pair")
-    except Exception as exc:
-        db.session.rollback()
-        log.warning("translation job %s failed: %r", job_id, exc)
-        return _retry_or_fail(job_id, f"{type(exc).__name__}: {exc}")
+        return translated, translated_title
 
+    outcome = _run_engine(job_id, translate)
+    if isinstance(outcome, JobStatus):
+        return outcome
+    translated, translated_title = outcome
     db.session.expire_all()
     post = db.session.get(Post, job.post_id)
     if post is None or post.is_deleted or post.revision != revision:
@@ -191,15 +239,72 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
         "engine": translated.engine, "model_version": translated.model_version,
         "source_hash": source_hash(title, body), "translated_at": utcnow(),
     }
-    insert = dialect_insert(PostTranslation).values(values)
-    # Never let an older revision's result overwrite a newer one.
-    db.session.execute(insert.on_conflict_do_update(
-        index_elements=["post_id", "language"],
-        set_={k: insert.excluded[k] for k in values if k not in ("post_id", "language")},
-        where=PostTranslation.revision <= insert.excluded.revision,
-    ))
+    _upsert_newer(PostTranslation, values, ["post_id", "language"])
     _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
     return JobStatus.DONE
+
+
+def _run_field_job(job: TranslationJob, translator) -> JobStatus:
+    job_id, field, revision = job.id, job.field, job.revision
+    source, target = job.source_language, job.target_language
+
+    def current_text() -> str | None:
+        post = db.session.get(Post, job.post_id)
+        current = field_source(post, field) if post is not None and not post.is_deleted else None
+        return current[0] if current and current[1:] == (source, revision) else None
+
+    text = current_text()
+    if not text or not text.strip():
+        return _finish(job_id, JobStatus.SUPERSEDED)
+    glossary = forum_glossary()
+    db.session.commit()
+
+    def translate():
+        translated = translator.translate(text, source, target, format="text", memory=DatabaseMemory(),
+                                          glossary=glossary)
+        if not translated.text.strip():
+            raise ValueError(f"{translated.engine} returned empty text")
+        return translated
+
+    translated = _run_engine(job_id, translate)
+    if isinstance(translated, JobStatus):
+        return translated
+    db.session.expire_all()
+    if current_text() != text:
+        db.session.rollback()
+        return _finish(job_id, JobStatus.SUPERSEDED)
+    _upsert_newer(FieldTranslation, {
+        "post_id": job.post_id, "field": field, "language": target, "revision": revision,
+        "text": translated.text, "engine": translated.engine, "model_version": translated.model_version,
+        "source_hash": field_hash(text), "translated_at": utcnow(),
+    }, ["post_id", "field", "language"])
+    _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
+    return JobStatus.DONE
+
+
+def _run_engine(job_id: int, translate: Callable):
+    """The engine call of a job: its result, or the job's new status when it did not work."""
+    from translation import NoEngineAvailable
+
+    try:
+        return translate()
+    except NoEngineAvailable:
+        db.session.rollback()
+        return _back_to_pending(job_id, "no engine for this pair")
+    except Exception as exc:
+        db.session.rollback()
+        log.warning("translation job %s failed: %r", job_id, exc)
+        return _retry_or_fail(job_id, f"{type(exc).__name__}: {exc}")
+
+
+def _upsert_newer(model, values: dict, key: list[str]) -> None:
+    """Insert or update a translation row; never let an older revision's result overwrite a newer one."""
+    insert = dialect_insert(model).values(values)
+    db.session.execute(insert.on_conflict_do_update(
+        index_elements=key,
+        set_={k: insert.excluded[k] for k in values if k not in key},
+        where=model.revision <= insert.excluded.revision,
+    ))
 
 
 def _update_owned(job_id: int, **values) -> bool:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -31,6 +32,9 @@ def utcnow() -> datetime:
 def digest_token(token: str) -> str:
     """How invitation and API tokens are stored: only their SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+BODY_FIELD = "body"
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -58,6 +62,26 @@ class JobStatus(str, enum.Enum):
     DONE = "done"
     FAILED = "failed"          # gave up after the configured number of attempts
     SUPERSEDED = "superseded"  # the post was edited: a newer revision has its own job
+
+
+class EmploymentType(str, enum.Enum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    CONTRACT = "contract"
+    INTERNSHIP = "internship"
+    FELLOWSHIP = "fellowship"
+
+
+class LibraryTopic(str, enum.Enum):
+    WATER = "water"
+    MOBILITY = "mobility"
+    HOUSING = "housing"
+    OPEN_DATA = "open_data"
+    BUDGETING = "budgeting"
+    PROCUREMENT = "procurement"
+    CLIMATE = "climate"            # climate and resilience
+    DIGITAL_SERVICES = "digital_services"
+    OTHER = "other"
 
 
 class City(db.Model):
@@ -90,6 +114,9 @@ class User(UserMixin, db.Model):
     # Part of the login session's identity: raising it ends every session (and remember-me
     # cookie) of this member, e.g. at logout or a password change.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Optional profile fields the member edits (shown on the profile page).
+    position: Mapped[str | None] = mapped_column(String(120))
+    department: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     city: Mapped[City] = relationship(back_populates="members")
@@ -205,11 +232,17 @@ class Thread(db.Model):
     # Set when the thread is created; the first post carries the title's translations.
     first_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", use_alter=True, name="fk_threads_first_post_id_posts"))
+    # Questions: the reply the asker (or a moderator) accepted as the answer.
+    accepted_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", use_alter=True, name="fk_threads_accepted_post_id_posts"))
+    pinned_at: Mapped[datetime | None] = mapped_column(DateTime)   # pinned threads lead their category
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)   # locked: no more replies
 
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship()
     posts: Mapped[list[Post]] = relationship(back_populates="thread", order_by="Post.id",
                                              foreign_keys="Post.thread_id")
+    accepted_post: Mapped[Post | None] = relationship(foreign_keys=[accepted_post_id], post_update=True)
 
 
 class Post(db.Model):
@@ -227,9 +260,13 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Hidden by a moderator: gone for members everywhere (pages, lists, search, API, exports).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     thread: Mapped[Thread] = relationship(back_populates="posts", foreign_keys=[thread_id])
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
     revisions: Mapped[list[PostRevision]] = relationship(
         back_populates="post", order_by="PostRevision.revision", cascade="all, delete-orphan"
     )
@@ -237,6 +274,10 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class PostRevision(db.Model):
@@ -267,13 +308,17 @@ class TranslationJob(db.Model):
 
     __tablename__ = "translation_jobs"
     __table_args__ = (
-        UniqueConstraint("post_id", "revision", "target_language", name="uq_translation_jobs_post_revision_target"),
+        UniqueConstraint("post_id", "field", "revision", "target_language",
+                         name="uq_translation_jobs_post_field_revision_target"),
         Index("ix_translation_jobs_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
-    revision: Mapped[int] = mapped_column(Integer)
+    # "body": the post (and a first post's title). Any other value names a short field that
+    # belongs to the post (a job's department, a library summary): see jobs.register_field.
+    field: Mapped[str] = mapped_column(String(20), default=BODY_FIELD, server_default=BODY_FIELD)
+    revision: Mapped[int] = mapped_column(Integer)  # the post's revision, or the field's own
     source_language: Mapped[str] = mapped_column(String(2))
     target_language: Mapped[str] = mapped_column(String(2))
     status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.PENDING)
@@ -324,3 +369,87 @@ class TranslationMemoryEntry(db.Model):
     text_hash: Mapped[str] = mapped_column(String(64))
     translation: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FieldTranslation(db.Model):
+    """The machine translation of a short field that belongs to a post (see TranslationJob.field).
+
+    Usable while `source_hash` is the hash of the field's current text: an edit of the field
+    makes the old translation stale without a revision to compare.
+    """
+
+    __tablename__ = "field_translations"
+    __table_args__ = (UniqueConstraint("post_id", "field", "language", name="uq_field_translations_post_field_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    field: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
+    revision: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(120))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    translated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class JobPosting(db.Model):
+    """The structured fields of a job-description thread. The position title is the thread
+    title and the description its first post; the department is translated as a field."""
+
+    __tablename__ = "job_postings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), unique=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    department: Mapped[str | None] = mapped_column(String(120))
+    employment_type: Mapped[EmploymentType] = mapped_column(_enum(EmploymentType))
+    salary_min: Mapped[int | None] = mapped_column(Integer)
+    salary_max: Mapped[int | None] = mapped_column(Integer)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))   # ISO 4217
+    closes_on: Mapped[date] = mapped_column(Date, index=True)
+    apply_to: Mapped[str] = mapped_column(String(500))                # an http(s) URL or an e-mail address
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    thread: Mapped[Thread] = relationship()
+    city: Mapped[City] = relationship()
+
+
+class LibraryEntry(db.Model):
+    """A thread promoted into the best-practice library by a moderator."""
+
+    __tablename__ = "library_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), unique=True)
+    summary: Mapped[str] = mapped_column(String(300))
+    summary_language: Mapped[str] = mapped_column(String(2))
+    summary_revision: Mapped[int] = mapped_column(Integer, default=1)  # raised by each change of the summary
+    topic: Mapped[LibraryTopic] = mapped_column(_enum(LibraryTopic), index=True)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
+    promoted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    promoted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    thread: Mapped[Thread] = relationship()
+    city: Mapped[City | None] = relationship()
+    promoted_by: Mapped[User] = relationship()
+
+
+class Attachment(db.Model):
+    """A file on a post. The bytes live in the attachment storage under `storage_key` (random)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))       # the member's name for it, cleaned
+    content_type: Mapped[str] = mapped_column(String(100))   # detected from the bytes
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship()

@@ -27,7 +27,8 @@ def test_downgrade_to_empty_and_back(app):
 def test_constraint_names_follow_the_convention(app):
     inspector = sa.inspect(db.engine)
     foreign_keys = {fk["name"] for fk in inspector.get_foreign_keys("posts")}
-    assert foreign_keys == {"fk_posts_author_id_users", "fk_posts_thread_id_threads"}
+    assert foreign_keys == {"fk_posts_author_id_users", "fk_posts_thread_id_threads",
+                            "fk_posts_deleted_by_id_users", "fk_posts_hidden_by_id_users"}
 
 
 def test_posts_stored_with_remote_images_are_rendered_again(app, member, make_thread):

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 
 from .. import jobs
 from ..extensions import db
-from ..models import JobStatus, Post, PostTranslation, TranslationJob, utcnow
+from ..models import BODY_FIELD, JobStatus, Post, PostTranslation, TranslationJob, utcnow
 from ..workers import horse
 from ..workers.supervisor import Supervisor
 
@@ -122,7 +122,7 @@ def retranslate(scope: str | None):
 def _requeue(post: Post, target: str) -> int:
     """Reset (or create) the job for the post's current revision and this language."""
     job = db.session.execute(db.select(TranslationJob).filter_by(
-        post_id=post.id, revision=post.revision, target_language=target)).scalar_one_or_none()
+        post_id=post.id, field=BODY_FIELD, revision=post.revision, target_language=target)).scalar_one_or_none()
     if job is not None and job.status in (JobStatus.PENDING, JobStatus.RUNNING):
         return job.id  # already on its way; resetting a running job would run it twice
     if job is None:

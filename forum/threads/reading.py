@@ -8,7 +8,7 @@ from sqlalchemy import and_
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
-from ..models import JobStatus, Post, PostTranslation, Thread, TranslationJob, User
+from ..models import BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, Thread, TranslationJob, User
 
 ORIGINAL, MACHINE, PENDING, FAILED = "original", "machine", "pending", "failed"
 
@@ -46,7 +46,8 @@ def post_views(query, language: str) -> list[PostView]:
     rows = db.session.execute(
         db.select(post, PostTranslation, TranslationJob.status)
         .outerjoin(PostTranslation, and_(PostTranslation.post_id == post.id, PostTranslation.language == language))
-        .outerjoin(TranslationJob, and_(TranslationJob.post_id == post.id, TranslationJob.revision == post.revision,
+        .outerjoin(TranslationJob, and_(TranslationJob.post_id == post.id, TranslationJob.field == BODY_FIELD,
+                                        TranslationJob.revision == post.revision,
                                         TranslationJob.target_language == language))
         .options(joinedload(post.author).joinedload(User.city))
         .order_by(post.id)
@@ -56,6 +57,37 @@ def post_views(query, language: str) -> list[PostView]:
         state = _state(p, translation, job_status, language)
         views.append(PostView(p, state, translation.body_html if state == MACHINE else p.body_html, translation))
     return views
+
+
+@dataclass
+class FieldText:
+    """A short field (a job's department, a library summary) as a reader sees it."""
+
+    text: str              # what the reader sees: the translation when usable, else the original
+    original: str
+    language: str          # the original's language
+    translated: bool
+
+
+def field_texts(field: str, sources: dict[int, tuple[str, str]], language: str) -> dict[int, FieldText]:
+    """`sources` maps post ids to their field's current (text, language); one query for all.
+
+    A translation is used only while it was made from the current text (its source hash).
+    """
+    from ..jobs import field_hash
+
+    wanted = [post_id for post_id, (text, text_language) in sources.items() if text and text_language != language]
+    rows = {}
+    if wanted:
+        rows = {r.post_id: r for r in db.session.execute(db.select(FieldTranslation).where(
+            FieldTranslation.field == field, FieldTranslation.language == language,
+            FieldTranslation.post_id.in_(wanted))).scalars()}
+    result = {}
+    for post_id, (text, text_language) in sources.items():
+        row = rows.get(post_id)
+        usable = row is not None and row.source_hash == field_hash(text)
+        result[post_id] = FieldText(row.text if usable else text, text, text_language, usable)
+    return result
 
 
 def newest_activity(thread=Thread) -> tuple:
