@@ -68,7 +68,7 @@ def test_a_moderator_promotes_edits_and_removes_a_thread(client, auth, member, m
     assert "In the best-practice library" not in page
 
     form_page = client.get(f"/t/{thread.id}/library")
-    assert form_page.status_code == 200 and "Curitiba, BR" in form_page.get_data(as_text=True)
+    assert form_page.status_code == 200 and "Curitiba, Brazil" in form_page.get_data(as_text=True)
     response = client.post(f"/t/{thread.id}/library", data=_form(city=str(curitiba.id)))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/t/{thread.id}")
     [entry] = _entries()

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms_common import choices, no_control_characters, single_line_text, strip
 from ..i18n import AUTONYMS
 from ..models import City
+from .reading import city_label
 from .services import SUMMARY_MAX
 from .topics import TOPIC_NAMES
 
@@ -25,7 +26,7 @@ def _topic_choices():
 
 def _city_choices():
     cities = db.session.execute(db.select(City).order_by(City.name, City.country)).scalars()
-    return choices([(NO_CITY, _l("No particular city")), *((str(c.id), str(c)) for c in cities)])
+    return choices([(NO_CITY, _l("No particular city")), *((str(c.id), city_label(c)) for c in cities)])
 
 
 class LibraryEntryForm(FlaskForm):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from ..countries import country_name, is_country_code
 from ..extensions import db
 from ..jobs import field_hash
-from ..models import FieldTranslation, LibraryEntry, LibraryTopic, Post, PostTranslation, Thread
+from ..models import City, FieldTranslation, LibraryEntry, LibraryTopic, Post, PostTranslation, Thread
 from ..threads.reading import FieldText, ThreadTitle, field_texts, newest_activity
 from .services import FIELD
 
@@ -32,9 +32,8 @@ def _entries(topic: LibraryTopic | None = None, include_hidden: bool = False) ->
     return [(entry, post) for entry, post in db.session.execute(query).all()]
 
 
-def city_label(entry: LibraryEntry, language: str | None = None) -> str:
+def city_label(city: City | None, language: str | None = None) -> str:
     """"Curitiba, Brazil": the country by its name in the reader's language when stored as a code."""
-    city = entry.city
     if city is None:
         return ""
     country = country_name(city.country, language) if is_country_code(city.country) else city.country
