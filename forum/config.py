@@ -115,6 +115,9 @@ def settings(instance_path: str) -> dict:
         "TRUSTED_HOSTS": [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None,
         # Off: only members read (visitors get a landing page and the login). On: anyone may read.
         "FORUM_PUBLIC_READ": env_flag("FORUM_PUBLIC_READ", False),
+        # The licence the best-practice library's open-data export (CSV, JSON, API) is published under.
+        "LIBRARY_LICENSE": env.get("LIBRARY_LICENSE", "CC BY 4.0"),
+        "LIBRARY_LICENSE_URL": env.get("LIBRARY_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
     }
 
 

@@ -77,6 +77,13 @@ def _seed(app) -> str:
         second = services.create_thread(general, other, "Budget templates", "Here is ours:\n\n| a | b |\n|---|---|\n"
                                         "| 1 | 2 |", "en")
         services.edit_post(second.posts[0], other, "Here is ours, updated.", "en", title="Budget templates 2026")
+        # A library entry (translated) and one on a thread with no city, so /best-practices has content.
+        from forum.library import services as library
+        from forum.models import LibraryTopic
+
+        library.promote(first, member, "Sectores con macromedición: pérdidas del 38 % al 26 %.", "es",
+                        LibraryTopic.WATER, city.id)
+        library.promote(second, member, "=A budget template, shared.", "en", LibraryTopic.BUDGETING, None)
         use_engines(app, [FakeEngine()])
         jobs.run_pending()
         _row, token = create_token(member, "schemathesis")

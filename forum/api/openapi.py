@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+from ..models import LibraryTopic
 from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, is_single_line_text
 
 LANG = {"type": "string", "enum": ["en", "es", "pt"]}
@@ -78,6 +79,18 @@ SUMMARY_PROPERTIES = {"id": {"type": "integer"}, "category": {"type": "string"},
                       "title_language": LANG, "original_language": LANG, "author": {"$ref": "#/components/schemas/Author"},
                       "reply_count": {"type": "integer"}, "created_at": DATE, "last_activity_at": DATE,
                       "url": {"type": "string"}}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+LIBRARY_ENTRY_PROPERTIES = {
+    "thread_id": {"type": "integer"}, "url": {"type": "string", "description": "The thread's page."},
+    "topic": {"type": "string", "enum": [topic.value for topic in LibraryTopic]},
+    "city": NULLABLE_TEXT,
+    "country_code": {"type": ["string", "null"], "description": "ISO 3166-1 alpha-2."},
+    "original_language": LANG,
+    **{f"title_{code}": NULLABLE_TEXT for code in LANG["enum"]},
+    "summary_language": LANG,
+    **{f"summary_{code}": NULLABLE_TEXT for code in LANG["enum"]},
+    "promoted_at": DATE, "last_activity_at": DATE,
+}
 # Query parameters: an empty value (`?lang=`) is the same as leaving the parameter out, as from a form.
 EMPTY = {"type": "string", "maxLength": 0}
 LANG_PARAM = {"name": "lang", "in": "query", "required": False,
@@ -168,6 +181,13 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                 "schema": _text(200, "query")}, LANG_PARAM],
                 "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest first"),
                               **_errors(*AUTH_ERRORS, 422)}}},
+            "/best-practices": {"get": {
+                "operationId": "listBestPractices",
+                "summary": "The best-practice library as open data (the same as /best-practices/export.json)",
+                "description": "Every library entry with its thread's title and its summary in each language: "
+                               "the original in its language (original_language, summary_language), the current "
+                               "machine translation where there is one, otherwise null. Published under `license`.",
+                "responses": {"200": _json(_ref("LibraryExport"), "The library"), **_errors(*AUTH_ERRORS)}}},
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1",
@@ -251,6 +271,15 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                             "language": WRITTEN_IN,
                                             "revision": {"type": ["integer", "null"],
                                                          "description": "The revision you edited; 409 if it moved on."}}},
+                "LibraryExport": {"type": "object", "additionalProperties": False,
+                                  "required": ["license", "license_url", "generated_at", "languages", "count",
+                                               "entries"],
+                                  "properties": {"license": {"type": "string"}, "license_url": {"type": "string"},
+                                                 "generated_at": DATE, "languages": {"type": "array", "items": LANG},
+                                                 "count": {"type": "integer"},
+                                                 "entries": {"type": "array", "items": _ref("LibraryEntry")}}},
+                "LibraryEntry": {"type": "object", "additionalProperties": False,
+                                 "required": list(LIBRARY_ENTRY_PROPERTIES), "properties": LIBRARY_ENTRY_PROPERTIES},
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,
