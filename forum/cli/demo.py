@@ -41,8 +41,17 @@ def seed(if_empty: bool):
         for author, lang, body in spec["replies"]:
             services.add_reply(thread, users[author], body, lang)
         created += 1
+    for seed_feature in _feature_seeds():
+        seed_feature(users, cities)
     click.echo(f"Demo data ready: {len(cities)} cities, {len(users)} members, {created} new threads.")
     _print_logins()
+
+
+def _feature_seeds():
+    """Each feature's own demo content (each is idempotent), after the members and threads exist."""
+    from ..library import demo as library
+
+    return [library.seed]
 
 
 def _print_logins() -> None:
