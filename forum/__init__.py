@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
+    from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
     from .threads import bp as threads_bp
 
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(jobs_board_bp, url_prefix="/jobs")
     register_error_handlers(app)
 
 

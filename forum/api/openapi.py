@@ -93,6 +93,85 @@ WRITTEN_IN = {"type": ["string", "null"], "enum": ["auto", "en", "es", "pt", Non
               "description": "The language the text is written in; auto (the default) detects it."}
 
 
+def _jobs_paths() -> dict:
+    """GET and POST /jobs (forum/api/jobs.py)."""
+    from ..jobs_board.validation import EMPLOYMENT_TYPES
+    from .jobs import COUNTRY_CODES
+
+    def choice(name: str, values, description: str) -> dict:
+        return {"name": name, "in": "query", "required": False,
+                "schema": {"type": "string", "enum": [*values, ""]}, "description": description}
+
+    city = {"name": "city", "in": "query", "required": False,
+            "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, EMPTY]},
+            "description": "A city's id."}
+    return {"/jobs": {
+        "get": {
+            "operationId": "listJobs",
+            "summary": "Job descriptions: open ones first (soonest closing first), then closed ones",
+            "parameters": [choice("country", COUNTRY_CODES, "ISO 3166-1 alpha-2 code of the job's country."),
+                           city, choice("type", EMPLOYMENT_TYPES, "Type of employment."),
+                           choice("open", ("true", "false"), "true: still open; false: closed; empty: both."),
+                           PAGE_PARAM, LANG_PARAM],
+            "responses": {"200": _json(_ref("JobList"), "A page of job descriptions"),
+                          **_errors(*AUTH_ERRORS, 422)}},
+        "post": {
+            "operationId": "createJob", "summary": "Publish a job description (a thread in the Jobs category)",
+            "description": "Rules the schema cannot state get a 422 naming the field: the closing date is "
+                           "today or later (within three years), salary_min is not above salary_max, an "
+                           "amount needs a currency, apply_to is an http(s) link or an e-mail address.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewJob")}}},
+            "responses": {"201": _json(_ref("Thread"), "The new thread, with its job"),
+                          **_errors(*AUTH_ERRORS, 400, 413, 415, 422)}},
+    }}
+
+
+def _jobs_schemas() -> dict:
+    from ..jobs_board.validation import CURRENCIES, EMPLOYMENT_TYPES, SALARY_MAX
+
+    amount = {"type": ["integer", "null"], "minimum": 0, "maximum": SALARY_MAX}
+    nullable_text = {"type": ["string", "null"]}
+    job = {
+        "thread_id": {"type": "integer"}, "title": {"type": "string"}, "title_language": LANG,
+        "original_title": {"type": "string"}, "original_language": LANG,
+        "city": {"type": "object", "additionalProperties": False, "required": ["id", "name", "country"],
+                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                "country": {"type": "string"}}},
+        "department": {**nullable_text, "description": "In the reader's language when translated."},
+        "department_language": NULLABLE_LANG, "original_department": nullable_text,
+        "employment_type": {"type": "string", "enum": list(EMPLOYMENT_TYPES)},
+        "salary_min": {"type": ["integer", "null"]}, "salary_max": {"type": ["integer", "null"]},
+        "salary_currency": {"type": ["string", "null"]},
+        "closes_on": {"type": "string", "format": "date"}, "closed": {"type": "boolean"},
+        "apply_to": {"type": "string"}, "apply_url": {"type": "string", "description": "https:… or mailto:…"},
+        "author": _ref("Author"), "created_at": DATE, "updated_at": DATE, "url": {"type": "string"},
+    }
+    return {
+        "Job": {"type": "object", "additionalProperties": False, "required": list(job), "properties": job},
+        "JobList": {"type": "object", "additionalProperties": False,
+                    "required": ["jobs", "page", "pages", "total", "language"],
+                    "properties": {"jobs": {"type": "array", "items": _ref("Job")}, "page": {"type": "integer"},
+                                   "pages": {"type": "integer"}, "total": {"type": "integer"}, "language": LANG}},
+        "NewJob": {"type": "object", "additionalProperties": False,
+                   "required": ["title", "body", "employment_type", "closes_on", "apply_to"],
+                   "properties": {
+                       "title": _text(200, "line", description="The position."),
+                       "body": _text(50000, description="The description (Markdown)."),
+                       "language": WRITTEN_IN,
+                       "city_id": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,
+                                   "description": "Default: your city."},
+                       "department": {**_text(120, "line"), "type": ["string", "null"]},
+                       "employment_type": {"type": "string", "enum": list(EMPLOYMENT_TYPES)},
+                       "salary_min": amount, "salary_max": amount,
+                       "salary_currency": {"type": ["string", "null"], "enum": [*CURRENCIES, None],
+                                           "description": "ISO 4217; required with an amount."},
+                       "closes_on": {"type": "string", "format": "date", "maxLength": 10,
+                                     "description": "YYYY-MM-DD, today or later."},
+                       "apply_to": _text(500, "line", description="An http(s) link or an e-mail address."),
+                   }},
+    }
+
+
 def spec(server_url: str, categories: list[str] | None = None) -> dict:
     """`categories`: the slugs that exist (an enum in the document); any string of 40 if not given."""
     category = ({"type": "string", "enum": list(categories)} if categories
@@ -168,6 +247,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                 "schema": _text(200, "query")}, LANG_PARAM],
                 "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest first"),
                               **_errors(*AUTH_ERRORS, 422)}}},
+            **_jobs_paths(),
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1",
@@ -202,8 +282,11 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                               "page": {"type": "integer"}, "pages": {"type": "integer"},
                                               "total": {"type": "integer"}, "language": LANG}},
                 "Thread": {"type": "object", "additionalProperties": False,
-                           "required": [*SUMMARY_REQUIRED, "original_title", "language", "posts", "page", "pages"],
+                           "required": [*SUMMARY_REQUIRED, "original_title", "language", "job", "posts", "page",
+                                        "pages"],
                            "properties": {**SUMMARY_PROPERTIES, "original_title": {"type": "string"}, "language": LANG,
+                                          "job": {"anyOf": [_ref("Job"), {"type": "null"}],
+                                                  "description": "A job description's fields; null otherwise."},
                                           "posts": {"type": "array", "items": _ref("Post")},
                                           "page": {"type": "integer"}, "pages": {"type": "integer"}}},
                 "Post": {
@@ -251,6 +334,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                             "language": WRITTEN_IN,
                                             "revision": {"type": ["integer", "null"],
                                                          "description": "The revision you edited; 409 if it moved on."}}},
+                **_jobs_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,
