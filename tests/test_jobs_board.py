@@ -531,15 +531,66 @@ def test_anonymous_visitors_cannot_post(client, author):
 
 # --- demo ----------------------------------------------------------------------------------
 
-def test_demo_seed_is_idempotent(app, author, make_user, brazil):
-    from forum.jobs_board.demo import seed
+def test_demo_seed_is_idempotent(app, author, make_user, brazil, engine):
+    from forum.jobs_board.demo import DEMO_THREADS, seed
 
     carioca = make_user(language="pt", city=brazil)
+    jobs_category = job_services.jobs_category()
+    from forum.threads import services
+
+    services.create_thread(jobs_category, carioca, next(iter(DEMO_THREADS)), "We are hiring.", "en")
     users = {author.email: author, carioca.email: carioca}
     cities = {author.city.name: author.city, brazil.name: brazil}
     seed(users, cities)
     seed(users, cities)
     rows = postings()
-    assert len(rows) == 2
-    assert sorted(p.closes_on < today() for p in rows) == [False, True]
-    assert {p.thread.language for p in rows} == {"es", "pt"}
+    assert len(rows) == 3
+    assert sorted(p.closes_on < today() for p in rows) == [False, False, True]
+    assert {p.thread.language for p in rows} == {"es", "pt", "en"}
+    jobs.run_pending()
+    assert db.session.execute(db.select(db.func.count(FieldTranslation.id))).scalar_one() == 6
+
+
+def test_an_api_edit_of_the_description_retranslates_the_department(api, author, engine):
+    thread = make_job(author)
+    jobs.run_pending()
+    response = api(author).patch(f"/posts/{thread.first_post_id}", json={"body": "Nueva descripción.", "revision": 1})
+    assert response.status_code == 200
+    queued = db.session.execute(db.select(TranslationJob.revision).filter_by(field="department", status="pending")
+                                ).scalars().all()
+    assert queued == [2, 2]
+    assert postings()[0].department == "Secretaría de Innovación"
+
+
+def test_the_plain_edit_form_cannot_bypass_the_job_rules(client, auth, author, make_user):
+    thread = make_job(author)
+    other = make_user()
+    auth.login(other)
+    response = client.post(f"/p/{thread.first_post_id}/edit", data={"body": "Hacked", "title": "Hacked",
+                                                                     "language": "en", "revision": "1"})
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    post = db.session.get(Post, thread.first_post_id)
+    db.session.refresh(post)
+    assert post.revision == 1 and post.body == "Buscamos una persona con experiencia."
+
+
+def test_the_job_box_is_only_on_the_first_page(app, client, author):
+    app.config["POSTS_PER_PAGE"] = 1
+    from forum.threads import services
+
+    thread = make_job(author)
+    services.add_reply(thread, author, "Una pregunta.", "es")
+    assert 'class="job-box' in client.get(f"/t/{thread.id}").get_data(as_text=True)
+    assert 'class="job-box' not in client.get(f"/t/{thread.id}?page=2").get_data(as_text=True)
+
+
+def test_api_list_in_the_readers_language(api, author, engine):
+    make_job(author, "Jefa de datos", department="Innovación")
+    jobs.run_pending()
+    job = api(author).get("/jobs?lang=en").get_json()["jobs"][0]
+    assert (job["title"], job["title_language"], job["original_title"], job["original_language"]) == \
+        ("[en] Jefa de datos", "en", "Jefa de datos", "es")
+    assert (job["department"], job["department_language"], job["original_department"]) == \
+        ("[en] Innovación", "en", "Innovación")
+    job = api(author).get("/jobs?lang=es").get_json()["jobs"][0]
+    assert (job["title"], job["department"], job["department_language"]) == ("Jefa de datos", "Innovación", "es")
