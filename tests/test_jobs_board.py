@@ -92,6 +92,7 @@ def test_new_thread_in_jobs_opens_the_job_form(client, auth, author):
     response = client.get(f"/c/{jobs_category.slug}/new")
     assert response.status_code == 302 and response.headers["Location"].endswith("/jobs/new")
     form = client.get("/jobs/new").get_data(as_text=True)
+    assert "<h1>New job description</h1>" in form and 'type="date"' in form
     # The author's city is chosen already.
     assert f'<option selected value="{author.city_id}">' in form
 

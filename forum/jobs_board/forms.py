@@ -51,7 +51,8 @@ class JobForm(FlaskForm):
                                                                       max=DEPARTMENT_MAX)),
                     no_control_characters, single_line_text],
         description=_l("Translated for readers of the other languages."))
-    employment_type = SelectField(_l("Type of employment"), choices=type_choices,
+    # Checked by validation.employment_type (the API's rule and words), not by WTForms' choice check.
+    employment_type = SelectField(_l("Type of employment"), choices=type_choices, validate_choice=False,
                                   validators=[_check(validation.employment_type)])
     salary_min = StringField(_l("Minimum salary (optional)"), validators=[_check(validation.amount)],
                              render_kw={"inputmode": "numeric"},
