@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
     from .library import bp as library_bp
+    from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
     from .threads import bp as threads_bp
 
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(library_bp)
+    app.register_blueprint(jobs_board_bp, url_prefix="/jobs")
     register_error_handlers(app)
 
 

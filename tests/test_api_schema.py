@@ -30,10 +30,17 @@ MAX_EXAMPLES = 15   # per operation and phase: with every check on, the run stay
 TIMEOUT = 300       # a hung run fails the test instead of hanging CI
 # Rules the document states in words because JSON Schema cannot: only a thread's first post has a
 # title, so a schema-valid title sent for a reply gets the documented 422 (schemathesis' own advice for
-# a rejection the schema cannot express: allow that status for that operation only).
+# a rejection the schema cannot express: allow that status for that operation only); the same for a job's.
 CONFIG = """
 [[operations]]
 include-operation-id = "editPost"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+
+# A job description's rules that JSON Schema cannot state (documented in the operation): a closing
+# date from today on, salary_min not above salary_max, a currency with an amount, apply_to an
+# http(s) link or an e-mail address, city_id an existing city.
+[[operations]]
+include-operation-id = "createJob"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 """
 
@@ -84,6 +91,15 @@ def _seed(app) -> str:
         library.promote(first, member, "Sectores con macromedición: pérdidas del 38 % al 26 %.", "es",
                         LibraryTopic.WATER, city.id)
         library.promote(second, member, "=A budget template, shared.", "en", LibraryTopic.BUDGETING, None)
+        from datetime import timedelta
+
+        from forum.jobs_board import services as job_services
+        from forum.jobs_board.validation import today
+        from forum.models import EmploymentType
+
+        job_services.create_job(member, "Analista de datos", "Buscamos analista.", "es", job_services.JobFields(
+            city_id=city.id, employment_type=EmploymentType.CONTRACT, closes_on=today() + timedelta(days=30),
+            apply_to="rh@rosario.example.org", department="Innovación", salary_min=1000, salary_currency="ARS"))
         use_engines(app, [FakeEngine()])
         jobs.run_pending()
         _row, token = create_token(member, "schemathesis")

@@ -3,5 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from . import routes  # noqa: E402,F401
-from . import library  # noqa: E402,F401
+from . import jobs, library, routes  # noqa: E402,F401

@@ -5,6 +5,7 @@ Kept next to the routes and checked against them by the tests and by schemathesi
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from ..models import LibraryTopic
 from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, is_single_line_text
@@ -40,9 +41,10 @@ def _char_class(codes: list[int]) -> str:
 
 
 @functools.cache
-def text_pattern(kind: str) -> str:
+def text_pattern(kind: str, readable: bool = False) -> str:
     """Some character that is neither refused nor whitespace (the API strips outer whitespace and
-    refuses what is left blank), and no refused character anywhere."""
+    refuses what is left blank), and no refused character anywhere. `readable`: that character must
+    be a letter or a number (titles and names: forum.text.has_letter_or_number)."""
     refuses, refused = REFUSES[kind], []
     for start in range(0, 0x110000, 256):  # blocks first: a quarter of a second, not seconds
         block = range(start, min(start + 256, 0x110000))
@@ -50,11 +52,17 @@ def text_pattern(kind: str) -> str:
             refused.extend(code for code in block if refuses(chr(code)))
     spaces = [code for code in range(0x110000) if chr(code).isspace() and not refuses(chr(code))]
     no, blank = _char_class(refused), _char_class(spaces)
+    if readable:
+        refused_set = set(refused)
+        words = [code for code in range(0x110000)
+                 if code not in refused_set and unicodedata.category(chr(code))[0] in "LN"]
+        return f"^[^{no}]*[{_char_class(words)}][^{no}]*$"
     return f"^[{blank}]*[^{no}{blank}][^{no}]*$"
 
 
-def _text(max_length: int, kind: str = "text", **extra) -> dict:
-    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": text_pattern(kind), **extra}
+def _text(max_length: int, kind: str = "text", readable: bool = False, **extra) -> dict:
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": text_pattern(kind, readable),
+            **extra}
 
 
 def _ref(name: str) -> dict:
@@ -104,6 +112,85 @@ PAGE_PARAM = {"name": "page", "in": "query", "required": False,
 # Optional fields may be left out or sent as null: both mean "not given".
 WRITTEN_IN = {"type": ["string", "null"], "enum": ["auto", "en", "es", "pt", None],
               "description": "The language the text is written in; auto (the default) detects it."}
+
+
+def _jobs_paths() -> dict:
+    """GET and POST /jobs (forum/api/jobs.py)."""
+    from ..jobs_board.validation import EMPLOYMENT_TYPES
+    from .jobs import COUNTRY_CODES
+
+    def choice(name: str, values, description: str) -> dict:
+        return {"name": name, "in": "query", "required": False,
+                "schema": {"type": "string", "enum": [*values, ""]}, "description": description}
+
+    city = {"name": "city", "in": "query", "required": False,
+            "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, EMPTY]},
+            "description": "A city's id."}
+    return {"/jobs": {
+        "get": {
+            "operationId": "listJobs",
+            "summary": "Job descriptions: open ones first (soonest closing first), then closed ones",
+            "parameters": [choice("country", COUNTRY_CODES, "ISO 3166-1 alpha-2 code of the job's country."),
+                           city, choice("type", EMPLOYMENT_TYPES, "Type of employment."),
+                           choice("open", ("true", "false"), "true: still open; false: closed; empty: both."),
+                           PAGE_PARAM, LANG_PARAM],
+            "responses": {"200": _json(_ref("JobList"), "A page of job descriptions"),
+                          **_errors(*AUTH_ERRORS, 422)}},
+        "post": {
+            "operationId": "createJob", "summary": "Publish a job description (a thread in the Jobs category)",
+            "description": "Rules the schema cannot state get a 422 naming the field: the closing date is "
+                           "today or later (within three years), salary_min is not above salary_max, an "
+                           "amount needs a currency, apply_to is an http(s) link or an e-mail address.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewJob")}}},
+            "responses": {"201": _json(_ref("Thread"), "The new thread, with its job"),
+                          **_errors(*AUTH_ERRORS, 400, 413, 415, 422)}},
+    }}
+
+
+def _jobs_schemas() -> dict:
+    from ..jobs_board.validation import CURRENCIES, EMPLOYMENT_TYPES, SALARY_MAX
+
+    amount = {"type": ["integer", "null"], "minimum": 0, "maximum": SALARY_MAX}
+    nullable_text = {"type": ["string", "null"]}
+    job = {
+        "thread_id": {"type": "integer"}, "title": {"type": "string"}, "title_language": LANG,
+        "original_title": {"type": "string"}, "original_language": LANG,
+        "city": {"type": "object", "additionalProperties": False, "required": ["id", "name", "country"],
+                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                "country": {"type": "string"}}},
+        "department": {**nullable_text, "description": "In the reader's language when translated."},
+        "department_language": NULLABLE_LANG, "original_department": nullable_text,
+        "employment_type": {"type": "string", "enum": list(EMPLOYMENT_TYPES)},
+        "salary_min": {"type": ["integer", "null"]}, "salary_max": {"type": ["integer", "null"]},
+        "salary_currency": {"type": ["string", "null"]},
+        "closes_on": {"type": "string", "format": "date"}, "closed": {"type": "boolean"},
+        "apply_to": {"type": "string"}, "apply_url": {"type": "string", "description": "https:… or mailto:…"},
+        "author": _ref("Author"), "created_at": DATE, "updated_at": DATE, "url": {"type": "string"},
+    }
+    return {
+        "Job": {"type": "object", "additionalProperties": False, "required": list(job), "properties": job},
+        "JobList": {"type": "object", "additionalProperties": False,
+                    "required": ["jobs", "page", "pages", "total", "language"],
+                    "properties": {"jobs": {"type": "array", "items": _ref("Job")}, "page": {"type": "integer"},
+                                   "pages": {"type": "integer"}, "total": {"type": "integer"}, "language": LANG}},
+        "NewJob": {"type": "object", "additionalProperties": False,
+                   "required": ["title", "body", "employment_type", "closes_on", "apply_to"],
+                   "properties": {
+                       "title": _text(200, "line", readable=True, description="The position."),
+                       "body": _text(50000, description="The description (Markdown)."),
+                       "language": WRITTEN_IN,
+                       "city_id": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,
+                                   "description": "Default: your city."},
+                       "department": {**_text(120, "line"), "type": ["string", "null"]},
+                       "employment_type": {"type": "string", "enum": list(EMPLOYMENT_TYPES)},
+                       "salary_min": amount, "salary_max": amount,
+                       "salary_currency": {"type": ["string", "null"], "enum": [*CURRENCIES, None],
+                                           "description": "ISO 4217; required with an amount."},
+                       "closes_on": {"type": "string", "format": "date", "maxLength": 10,
+                                     "description": "YYYY-MM-DD, today or later."},
+                       "apply_to": _text(500, "line", description="An http(s) link or an e-mail address."),
+                   }},
+    }
 
 
 def spec(server_url: str, categories: list[str] | None = None) -> dict:
@@ -188,6 +275,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                "the original in its language (original_language, summary_language), the current "
                                "machine translation where there is one, otherwise null. Published under `license`.",
                 "responses": {"200": _json(_ref("LibraryExport"), "The library"), **_errors(*AUTH_ERRORS)}}},
+            **_jobs_paths(),
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1",
@@ -222,8 +310,11 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                               "page": {"type": "integer"}, "pages": {"type": "integer"},
                                               "total": {"type": "integer"}, "language": LANG}},
                 "Thread": {"type": "object", "additionalProperties": False,
-                           "required": [*SUMMARY_REQUIRED, "original_title", "language", "posts", "page", "pages"],
+                           "required": [*SUMMARY_REQUIRED, "original_title", "language", "job", "posts", "page",
+                                        "pages"],
                            "properties": {**SUMMARY_PROPERTIES, "original_title": {"type": "string"}, "language": LANG,
+                                          "job": {"anyOf": [_ref("Job"), {"type": "null"}],
+                                                  "description": "A job description's fields; null otherwise."},
                                           "posts": {"type": "array", "items": _ref("Post")},
                                           "page": {"type": "integer"}, "pages": {"type": "integer"}}},
                 "Post": {
@@ -256,7 +347,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "NewThread": {"type": "object", "additionalProperties": False,
                               "required": ["category", "title", "body"],
                               "properties": {"category": category,
-                                             "title": _text(200, "line"),
+                                             "title": _text(200, "line", readable=True),
                                              "body": _text(50000),
                                              "language": WRITTEN_IN}},
                 "NewPost": {"type": "object", "additionalProperties": False, "required": ["body"],
@@ -264,7 +355,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                            "language": WRITTEN_IN}},
                 "PostEdit": {"type": "object", "additionalProperties": False, "required": ["body"],
                              "properties": {"body": _text(50000),
-                                            "title": {**_text(200, "line"), "type": ["string", "null"],
+                                            "title": {**_text(200, "line", readable=True), "type": ["string", "null"],
                                                       "description": "A thread's title, edited through its "
                                                                      "first post; null or left out keeps it. "
                                                                      "A reply has no title (422)."},
@@ -280,6 +371,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                                  "entries": {"type": "array", "items": _ref("LibraryEntry")}}},
                 "LibraryEntry": {"type": "object", "additionalProperties": False,
                                  "required": list(LIBRARY_ENTRY_PROPERTIES), "properties": LIBRARY_ENTRY_PROPERTIES},
+                **_jobs_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,

@@ -9,6 +9,7 @@ from ..extensions import csrf, db, limiter
 from ..models import Category, Post, Thread
 from ..rate_limits import EDITS, POSTS, charged
 from ..search import search_posts
+from ..jobs_board.services import retranslate_department
 from ..threads import reading, services
 from ..threads.forms import BODY_MAX, TITLE_MAX
 from ..tokens import user_for_token
@@ -109,7 +110,9 @@ def list_threads():
 def _thread_json(thread: Thread, language: str, page: int) -> dict:
     posts = reading.posts_page(thread, language, page, current_app.config["POSTS_PER_PAGE"])
     data = serializers.thread_summary(reading.thread_title(thread, language), language)
-    data.update({"original_title": thread.title, "language": language,
+    from .jobs import job_of_thread  # imports this module
+
+    data.update({"original_title": thread.title, "language": language, "job": job_of_thread(thread, language),
                  "posts": [serializers.post(v, language) for v in posts.items], "page": page,
                  "pages": posts.pages})
     return data
@@ -178,7 +181,8 @@ def edit_post(post_id: int):
     title = data.get("title", post.thread.title) if first else None
     try:
         services.edit_post(post, g.api_user, data["body"], data.get("language", post.language), title=title,
-                           expected_revision=data.get("revision", post.revision))
+                           expected_revision=data.get("revision", post.revision),
+                           before_commit=retranslate_department if first else None)
     except services.EditConflict:
         raise ApiError(409)
     return jsonify(_post_json(post))

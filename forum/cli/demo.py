@@ -49,9 +49,10 @@ def seed(if_empty: bool):
 
 def _feature_seeds():
     """Each feature's own demo content (each is idempotent), after the members and threads exist."""
+    from ..jobs_board import demo as jobs_board
     from ..library import demo as library
 
-    return [library.seed]
+    return [jobs_board.seed, library.seed]
 
 
 def _print_logins() -> None:

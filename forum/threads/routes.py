@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Category, Post, PostRevision, Thread
+from ..models import Category, CategoryKind, Post, PostRevision, Thread
 from ..text import ascii_int
 from ..rate_limits import EDITS, POSTS, charged
 from . import bp, reading, services
@@ -59,6 +59,8 @@ def category(slug: str):
 @charged(POSTS)
 def new_thread(slug: str):
     category = _category(slug)
+    if category.kind == CategoryKind.JOBS:  # a job description has its own form (forum/jobs_board)
+        return redirect(url_for("jobs_board.new"))
     form = NewThreadForm()
     if form.validate_on_submit():
         thread = services.create_thread(category, current_user, form.title.data, form.body.data,
@@ -98,6 +100,12 @@ def reply(thread_id: int):
 @charged(EDITS)
 def edit_post(post_id: int):
     post = _post_or_404(post_id)
+    if services.is_first_post(post) and post.thread.category.kind == CategoryKind.JOBS:
+        # A job description's text is edited with its fields, on the job's own page (its own rules).
+        from ..jobs_board.services import posting_for_thread
+
+        if posting_for_thread(post.thread_id) is not None:
+            return redirect(url_for("jobs_board.edit", thread_id=post.thread_id))
     if post.author_id != current_user.id:
         abort(403)
     if post.is_deleted:

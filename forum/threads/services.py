@@ -6,16 +6,22 @@ outbox), and a wake-up for the translation worker once the commit has succeeded.
 """
 from __future__ import annotations
 
+from typing import Callable, Iterable
+
 from translation import detect_language
 
 from .. import jobs
 from sqlalchemy import update
 
 from ..extensions import db
-from ..models import Category, Post, PostRevision, Thread, User, utcnow
+from ..models import Category, Post, PostRevision, Thread, TranslationJob, User, utcnow
 from ..rendering import render_markdown
 
 AUTO = "auto"
+
+# What a feature adds to a write in the same transaction (a job description's fields): called with
+# the post just before the commit; returns the translation jobs it queued, dispatched after the commit.
+BeforeCommit = Callable[[Post], "Iterable[TranslationJob] | None"]
 
 
 def resolve_language(choice: str, text: str, author: User) -> str:
@@ -25,7 +31,8 @@ def resolve_language(choice: str, text: str, author: User) -> str:
     return detect_language(text, fallback=author.language).language
 
 
-def create_thread(category: Category, author: User, title: str, body: str, language: str) -> Thread:
+def create_thread(category: Category, author: User, title: str, body: str, language: str,
+                  before_commit: BeforeCommit | None = None) -> Thread:
     language = resolve_language(language, f"{title}\n\n{body}", author)
     now = utcnow()
     thread = Thread(category=category, author=author, title=title, language=language,
@@ -34,7 +41,7 @@ def create_thread(category: Category, author: User, title: str, body: str, langu
     post = _new_post(thread, author, body, language, now, title=title)
     db.session.flush()
     thread.first_post_id = post.id
-    _commit_with_jobs(post)
+    _commit_with_jobs(post, before_commit)
     return thread
 
 
@@ -53,7 +60,7 @@ class EditConflict(Exception):
 
 
 def edit_post(post: Post, editor: User, body: str, language: str, title: str | None = None,
-              expected_revision: int | None = None) -> Post:
+              expected_revision: int | None = None, before_commit: BeforeCommit | None = None) -> Post:
     """Keep the old text as a revision, replace the current one, translate the new revision.
 
     The revision moves on with a conditional UPDATE, so of two concurrent edits of the same
@@ -76,7 +83,7 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
         post.thread.language = language
     db.session.add(PostRevision(post=post, revision=post.revision, body=body, title=title,
                                 language=language, editor=editor, created_at=now))
-    _commit_with_jobs(post)
+    _commit_with_jobs(post, before_commit)
     return post
 
 
@@ -99,7 +106,9 @@ def _new_post(thread: Thread, author: User, body: str, language: str, now, title
     return post
 
 
-def _commit_with_jobs(post: Post) -> None:
+def _commit_with_jobs(post: Post, before_commit: BeforeCommit | None = None) -> None:
     new_jobs = jobs.enqueue_post(post)
+    if before_commit is not None:
+        new_jobs = [*new_jobs, *(before_commit(post) or ())]
     db.session.commit()
     jobs.dispatch(job.id for job in new_jobs)
