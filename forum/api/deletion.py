@@ -19,8 +19,8 @@ def _post(post_id: int, deleted_ok: bool) -> Post:
     return post
 
 
-@bp.delete("/posts/<int:post_id>")
 def delete_post(post_id: int):
+    """DELETE /posts/{id}, routed by routes.post_resource (one rule with the edit)."""
     post = _post(post_id, deleted_ok=False)
     if not deletion.may_delete(g.api_user, post):
         raise ApiError(403, _l("Only the author or a moderator can delete a post."))

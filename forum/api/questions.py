@@ -1,7 +1,7 @@
 """/api/v1 accepted answers: POST (accept) and DELETE (clear) /posts/{id}/accept."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -26,7 +26,12 @@ def _summary(thread: Thread) -> dict:
     return serializers.thread_summary(reading.thread_title(thread, language), language)
 
 
-@bp.post("/posts/<int:post_id>/accept")
+@bp.route("/posts/<int:post_id>/accept", methods=["POST", "DELETE"])
+def answer(post_id: int):
+    """One rule for both methods (see routes.post_resource: two rules make a too-large id a 405)."""
+    return clear_answer(post_id) if request.method == "DELETE" else accept_answer(post_id)
+
+
 def accept_answer(post_id: int):
     post = _post_or_404(post_id)
     thread = post.thread
@@ -39,7 +44,6 @@ def accept_answer(post_id: int):
     return jsonify(_summary(thread))
 
 
-@bp.delete("/posts/<int:post_id>/accept")
 def clear_answer(post_id: int):
     """Clear the accepted answer of this post's thread (whichever reply it is; none is not an error)."""
     post = _post_or_404(post_id)
