@@ -357,3 +357,28 @@ def test_api_messages_in_the_token_owners_language(client, make_user, question, 
     assert response.status_code == 404
     with force_locale(language):
         assert response.get_json()["error"]["message"] == gettext("No post with this id.") != "No post with this id."
+
+
+# --- demo ---------------------------------------------------------------------------------------------
+
+def test_demo_seed_makes_an_answered_and_an_unanswered_question_once(app, client):
+    from forum import demo_data
+    from forum.cli.users import get_or_create_city
+    from forum.models import Role, User
+    from forum.questions import demo
+
+    cities = {name: get_or_create_city(name, country, lang) for name, country, lang in demo_data.CITIES}
+    users = {}
+    for email, name, city, role, lang in demo_data.MEMBERS:
+        users[email] = User(email=email, display_name=name, role=Role(role), language=lang, city=cities[city])
+        users[email].set_password(demo_data.DEMO_PASSWORD)
+        db.session.add(users[email])
+    db.session.commit()
+    demo.seed(users, cities)
+    demo.seed(users, cities)  # idempotent
+    threads = {t.title: t for t in db.session.execute(db.select(Thread)).scalars()}
+    assert len(threads) == 2
+    answered, unanswered = threads[demo.ANSWERED["title"]], threads[demo.UNANSWERED["title"]]
+    assert answered.accepted_post_id == answered.posts[1].id and unanswered.accepted_post_id is None
+    page = client.get("/c/questions").get_data(as_text=True)
+    assert "badge-answered" in page and "badge-unanswered" in page
