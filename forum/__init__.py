@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from .library import bp as library_bp
     from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
+    from .questions import bp as questions_bp
     from .threads import bp as threads_bp
 
     app.register_blueprint(threads_bp)
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(library_bp)
     app.register_blueprint(jobs_board_bp, url_prefix="/jobs")
+    app.register_blueprint(questions_bp)
     register_error_handlers(app)
 
 

@@ -52,6 +52,19 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value in ("1", "true", "yes", "on")
 
 
+MAX_UNDO_MINUTES = 7 * 24 * 60
+
+
+def minutes_setting(name: str, default: int) -> int:
+    """A whole number of minutes from the environment (ASCII digits), with a message that names it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ValueError(f"{name} must be a whole number of minutes, not {value!r}")
+    return int(value)
+
+
 def settings(instance_path: str) -> dict:
     env = os.environ
     production = env.get("FORUM_ENV", "development") == "production"
@@ -81,6 +94,8 @@ def settings(instance_path: str) -> dict:
         "THREADS_PER_PAGE": 20,
         "POSTS_PER_PAGE": 50,
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "14")),
+        # How long an author may undo the deletion of their own post (0: no undo; moderators restore any time).
+        "POST_UNDO_DELETE_MINUTES": minutes_setting("POST_UNDO_DELETE_MINUTES", 30),
         # Forms cap text far below this; the request cap turns a flood into a clean 413.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
@@ -126,5 +141,8 @@ def check(config) -> None:
     mode = config.get("TRANSLATION_WORKER")
     if mode and mode not in ("process", "rq", "off"):
         raise ValueError(f"TRANSLATION_WORKER must be process, rq or off, not {mode!r}")
+    undo = config.get("POST_UNDO_DELETE_MINUTES")
+    if isinstance(undo, bool) or not isinstance(undo, int) or not 0 <= undo <= MAX_UNDO_MINUTES:
+        raise ValueError(f"POST_UNDO_DELETE_MINUTES must be a whole number from 0 to {MAX_UNDO_MINUTES}, not {undo!r}")
     if config["TRANSLATION_JOB_TIME_LIMIT"] >= config["TRANSLATION_LEASE_SECONDS"]:
         raise ValueError("TRANSLATION_JOB_TIME_LIMIT must be shorter than TRANSLATION_LEASE_SECONDS")

@@ -31,6 +31,8 @@ TIMEOUT = 300       # a hung run fails the test instead of hanging CI
 # Rules the document states in words because JSON Schema cannot: only a thread's first post has a
 # title, so a schema-valid title sent for a reply gets the documented 422 (schemathesis' own advice for
 # a rejection the schema cannot express: allow that status for that operation only); the same for a job's.
+# Likewise only a reply in a question can be accepted (422 for the question itself or another category's
+# post), and only a deleted post can be restored (409), by whom the undo rules say (403).
 CONFIG = """
 [[operations]]
 include-operation-id = "editPost"
@@ -42,6 +44,14 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 [[operations]]
 include-operation-id = "createJob"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+
+[[operations]]
+include-operation-id = "acceptAnswer"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "422", "429", "5xx"]
+
+[[operations]]
+include-operation-id = "restorePost"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 """
 
 

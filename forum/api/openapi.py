@@ -82,10 +82,14 @@ def _errors(*codes: int) -> dict:
 
 AUTH_ERRORS = (401, 405, 429)
 SUMMARY_REQUIRED = ["id", "category", "title", "title_language", "original_language", "author", "reply_count",
-                    "created_at", "last_activity_at", "url"]
+                    "accepted_post_id", "created_at", "last_activity_at", "url"]
 SUMMARY_PROPERTIES = {"id": {"type": "integer"}, "category": {"type": "string"}, "title": {"type": "string"},
                       "title_language": LANG, "original_language": LANG, "author": {"$ref": "#/components/schemas/Author"},
-                      "reply_count": {"type": "integer"}, "created_at": DATE, "last_activity_at": DATE,
+                      "reply_count": {"type": "integer"},
+                      "accepted_post_id": {"type": ["integer", "null"],
+                                           "description": "A question's accepted answer; null when it has none, "
+                                                          "or the accepted post was deleted or hidden."},
+                      "created_at": DATE, "last_activity_at": DATE,
                       "url": {"type": "string"}}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 LIBRARY_ENTRY_PROPERTIES = {
@@ -108,6 +112,8 @@ PAGE_PARAM = {"name": "page", "in": "query", "required": False,
               "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100000}, EMPTY]},
               "description": "Page number, from 1 (the default)."}
 
+
+POST_ID = {"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 # Optional fields may be left out or sent as null: both mean "not given".
 WRITTEN_IN = {"type": ["string", "null"], "enum": ["auto", "en", "es", "pt", None],
@@ -257,7 +263,39 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("PostEdit")}}},
                 "responses": {"200": _json(_ref("Post"), "The edited post"),
-                              **_errors(*AUTH_ERRORS, 400, 403, 404, 409, 413, 415, 422)}}},
+                              **_errors(*AUTH_ERRORS, 400, 403, 404, 409, 413, 415, 422)}},
+                "delete": {
+                    "operationId": "deletePost",
+                    "summary": "Delete a post (its author or a moderator). The author can restore it for "
+                               "POST_UNDO_DELETE_MINUTES (default 30); a moderator at any time.",
+                    "parameters": [POST_ID],
+                    "responses": {"204": {"description": "Deleted"}, **_errors(*AUTH_ERRORS, 403, 404)}}},
+            "/posts/{post_id}/restore": {"post": {
+                "operationId": "restorePost",
+                "summary": "Undo a deletion: the author of a post they deleted themselves, within the undo "
+                           "window; a moderator, any deleted post at any time",
+                "parameters": [POST_ID],
+                "responses": {"200": _json(_ref("Post"), "The restored post, in its own language"),
+                              "409": _json(_ref("Error"), "The post is not deleted"),
+                              **_errors(*AUTH_ERRORS, 403, 404)}}},
+            "/posts/{post_id}/accept": {
+                "post": {
+                    "operationId": "acceptAnswer",
+                    "summary": "Make this reply the accepted answer of its question (the asker or a moderator); "
+                               "it replaces any other",
+                    "parameters": [POST_ID],
+                    "responses": {"200": _json(_ref("ThreadSummary"), "The question, with accepted_post_id"),
+                                  "422": _json(_ref("Error"), "Not a reply that can be accepted: the question "
+                                               "itself, a deleted or hidden post, or a thread that is not a question"),
+                                  **_errors(*AUTH_ERRORS, 403, 404)}},
+                "delete": {
+                    "operationId": "clearAnswer",
+                    "summary": "Clear the accepted answer of this post's thread (the asker or a moderator); "
+                               "a question without one stays so",
+                    "parameters": [POST_ID],
+                    "responses": {"200": _json(_ref("ThreadSummary"), "The question, accepted_post_id null"),
+                                  **_errors(*AUTH_ERRORS, 403, 404)}},
+            },
             "/posts/{post_id}/original": {"get": {
                 "operationId": "getOriginal", "summary": "A post as its author wrote it",
                 "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],

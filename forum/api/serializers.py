@@ -32,6 +32,7 @@ def thread_summary(item: reading.ThreadTitle, language: str) -> dict:
         "original_language": thread.language,
         "author": author(thread.author),
         "reply_count": thread.reply_count,
+        "accepted_post_id": item.accepted_post_id,  # null: none, or the accepted post is deleted or hidden
         "created_at": iso(thread.created_at),
         "last_activity_at": iso(thread.last_activity_at),
         "url": external_url("api.get_thread", thread_id=thread.id),

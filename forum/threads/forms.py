@@ -60,3 +60,7 @@ class EditPostForm(FlaskForm):
 
 class DeletePostForm(FlaskForm):
     submit = SubmitField(_l("Delete"))
+
+
+class RestorePostForm(FlaskForm):
+    submit = SubmitField(_l("Undo"))

@@ -8,7 +8,8 @@ from sqlalchemy import and_
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
-from ..models import BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, Thread, TranslationJob, User
+from ..models import (BODY_FIELD, CategoryKind, FieldTranslation, JobStatus, Post, PostTranslation, Thread,
+                      TranslationJob, User)
 
 ORIGINAL, MACHINE, PENDING, FAILED = "original", "machine", "pending", "failed"
 
@@ -100,25 +101,34 @@ class ThreadTitle:
     thread: Thread
     title: str
     translated: bool
+    # A question's accepted answer while it is neither deleted nor hidden (forum/questions/).
+    accepted_post_id: int | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.accepted_post_id is not None
 
 
 def thread_titles(query, language: str) -> list[ThreadTitle]:
     """Threads from `query` with their titles in the reader's language where translated."""
     threads = query.subquery()
     thread = aliased(Thread, threads)
-    first = aliased(Post)
+    first, accepted = aliased(Post), aliased(Post)
     rows = db.session.execute(
-        db.select(thread, PostTranslation.title, PostTranslation.revision, first.revision)
+        db.select(thread, PostTranslation.title, PostTranslation.revision, first.revision, accepted.id)
         .outerjoin(first, first.id == thread.first_post_id)
+        .outerjoin(accepted, and_(accepted.id == thread.accepted_post_id, accepted.deleted_at.is_(None),
+                                  accepted.hidden_at.is_(None)))
         .outerjoin(PostTranslation, and_(PostTranslation.post_id == thread.first_post_id,
                                          PostTranslation.language == language))
         .options(joinedload(thread.author).joinedload(User.city), joinedload(thread.category))
         .order_by(*newest_activity(thread))
     ).all()
     titles = []
-    for t, translated_title, translated_revision, post_revision in rows:
+    for t, translated_title, translated_revision, post_revision, accepted_id in rows:
         usable = (t.language != language and translated_title and translated_revision == post_revision)
-        titles.append(ThreadTitle(t, translated_title if usable else t.title, bool(usable)))
+        answer = accepted_id if t.category.kind == CategoryKind.QUESTIONS else None
+        titles.append(ThreadTitle(t, translated_title if usable else t.title, bool(usable), answer))
     return titles
 
 
@@ -140,11 +150,14 @@ def thread_counts() -> dict[int, int]:
         db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)).all())
 
 
-def threads_page(language: str, page: int, per_page: int, category_id: int | None = None) -> "Page":
-    """One page of a thread list (all threads, or one category's), titles in `language`."""
+def threads_page(language: str, page: int, per_page: int, category_id: int | None = None, where=None) -> "Page":
+    """One page of a thread list (all threads, or one category's), titles in `language`.
+    `where`: one more condition on Thread (e.g. the unanswered questions)."""
     query, count = db.select(Thread), db.select(db.func.count(Thread.id))
     if category_id is not None:
         query, count = query.where(Thread.category_id == category_id), count.where(Thread.category_id == category_id)
+    if where is not None:
+        query, count = query.where(where), count.where(where)
     total = db.session.execute(count).scalar_one()
     items = thread_titles(query.order_by(*newest_activity()).limit(per_page).offset((page - 1) * per_page), language)
     return Page(page, per_page, total, items)

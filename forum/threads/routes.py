@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
@@ -9,9 +10,9 @@ from ..extensions import db
 from ..models import Category, CategoryKind, Post, PostRevision, Thread
 from ..text import ascii_int
 from ..rate_limits import EDITS, POSTS, charged
-from . import bp, reading, services
+from . import bp, deletion, reading, services
 from .categories import DESCRIPTIONS, NAMES
-from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
+from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm, RestorePostForm
 
 
 def _page_arg() -> int:
@@ -47,11 +48,14 @@ def index():
 
 @bp.route("/c/<slug>")
 def category(slug: str):
+    from ..questions.reading import list_filter
+
     category = _category(slug)
+    only, where = list_filter(category, request.args.get("filter"))
     pagination = reading.threads_page(reading.reader_language(), _page_arg(), current_app.config["THREADS_PER_PAGE"],
-                                      category.id)
+                                      category.id, where)
     return render_template("threads/category.html", category=category, pagination=pagination,
-                           description=DESCRIPTIONS[category.kind])
+                           description=DESCRIPTIONS[category.kind], list_filter=only)
 
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
@@ -75,11 +79,14 @@ def thread(thread_id: int):
     thread = db.session.execute(
         db.select(Thread).options(joinedload(Thread.category)).filter_by(id=thread_id)
     ).scalar_one_or_none() or abort(404)
+    from ..questions.reading import answer_state
+
     language = reading.reader_language()
     pagination = reading.posts_page(thread, language, _page_arg(), current_app.config["POSTS_PER_PAGE"])
     return render_template("threads/thread.html", thread=thread, title=reading.thread_title(thread, language),
                            pagination=pagination, form=ReplyForm(),
-                           delete_form=DeletePostForm(), reader_language=language)
+                           delete_form=DeletePostForm(), reader_language=language,
+                           answers=answer_state(thread, language, current_user))
 
 
 @bp.post("/t/<int:thread_id>/reply")
@@ -136,17 +143,61 @@ def _int_or_none(value) -> int | None:
     return ascii_int(value, max_digits=9)
 
 
-@bp.post("/p/<int:post_id>/delete")
+@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):
+    """GET: a page that asks first (which post, an excerpt, Cancel / Delete). POST: delete."""
     post = _post_or_404(post_id)
-    if post.author_id != current_user.id and not current_user.is_moderator:
+    if not deletion.may_delete(current_user, post):
         abort(403)
+    if post.is_hidden and not current_user.is_moderator:
+        abort(404)  # hidden from members, its author included
     form = DeletePostForm()
+    if request.method == "GET":
+        if post.is_deleted:
+            flash(_("This post is already deleted."), "info")
+            return redirect(_post_url(post))
+        view = reading.post_views(db.select(Post).where(Post.id == post.id), reading.reader_language())[0]
+        return render_template("threads/delete_post.html", post=post, view=view, form=form,
+                               excerpt=deletion.excerpt(view.body_html), first=services.is_first_post(post))
     if form.validate_on_submit() and not post.is_deleted:
-        services.delete_post(post)
-        flash(_("The post is deleted."), "success")
-    return redirect(url_for("threads.thread", thread_id=post.thread_id))
+        services.delete_post(post, by=current_user)
+        if deletion.may_restore(current_user, post):
+            # The message carries its own Undo button (a form= button for the placeholder's form).
+            flash(Markup(render_template("threads/_undo_flash.html", post=post)), "success")
+        else:
+            flash(_("The post is deleted."), "success")
+    return redirect(_post_url(post))
+
+
+@bp.post("/p/<int:post_id>/restore")
+@login_required
+def restore_post(post_id: int):
+    """Undo a deletion: the author for a while (their own deletion), a moderator any time."""
+    post = _post_or_404(post_id)
+    if post.is_hidden and not current_user.is_moderator:
+        abort(404)
+    if not post.is_deleted:
+        flash(_("This post is not deleted."), "info")
+        return redirect(_post_url(post))
+    try:
+        deletion.check_restore(current_user, post)
+    except deletion.RestoreRefused as refusal:
+        return render_template("errors/error.html", code=403, message=refusal.message), 403
+    if RestorePostForm().validate_on_submit():
+        services.restore_post(post)
+        flash(_("The post is restored."), "success")
+    return redirect(_post_url(post))
+
+
+@bp.app_template_global()
+def can_restore_post(post: Post) -> bool:
+    return deletion.may_restore(current_user, post)
+
+
+@bp.app_template_global()
+def can_delete_post(post: Post) -> bool:
+    return deletion.may_delete(current_user, post)
 
 
 @bp.route("/p/<int:post_id>/history")

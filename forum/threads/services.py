@@ -87,9 +87,18 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
     return post
 
 
-def delete_post(post: Post) -> None:
-    """Soft delete: the text stays in the history for moderators, readers see a placeholder."""
+def delete_post(post: Post, by: User | None = None) -> None:
+    """Soft delete: the text stays in the history for moderators, readers see a placeholder.
+    `by`: who deleted it (the author may undo their own deletion for a while: deletion.py)."""
     post.deleted_at = utcnow()
+    post.deleted_by_id = by.id if by is not None else None
+    db.session.commit()
+
+
+def restore_post(post: Post) -> None:
+    """Undo a deletion (who may: deletion.check_restore). A restored accepted answer is the answer again."""
+    post.deleted_at = None
+    post.deleted_by_id = None
     db.session.commit()
 
 
