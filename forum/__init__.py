@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
     from .moderation import bp as moderation_bp
+    from .people import bp as people_bp
     from .threads import bp as threads_bp
 
     app.register_blueprint(threads_bp)
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(people_bp)
     register_error_handlers(app)
 
 
