@@ -5,6 +5,7 @@ Kept next to the routes and checked against them by the tests and by schemathesi
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, is_single_line_text
 
@@ -49,6 +50,13 @@ def text_pattern(kind: str) -> str:
             refused.extend(code for code in block if refuses(chr(code)))
     spaces = [code for code in range(0x110000) if chr(code).isspace() and not refuses(chr(code))]
     no, blank = _char_class(refused), _char_class(spaces)
+    if kind == "line":
+        # Titles and names also need a letter or a number somewhere (forum.text.has_letter_or_number):
+        # such a character is neither blank nor refused, so it stands for the "something" above.
+        refused_codes = set(refused)
+        readable = [code for code in range(0x110000)
+                    if code not in refused_codes and unicodedata.category(chr(code))[0] in "LN"]
+        return f"^[^{no}]*[{_char_class(readable)}][^{no}]*$"
     return f"^[{blank}]*[^{no}{blank}][^{no}]*$"
 
 
