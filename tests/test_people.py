@@ -427,3 +427,16 @@ def test_demo_seed_gives_positions_once(runner):
     db.session.commit()
     demo.seed(users, cities)
     assert _fresh(User, users["sam.carter@tucson.example.org"].id).position == "Chosen by Sam"
+
+
+def test_admin_city_form_starts_with_no_country_for_an_unknown_one(client, auth, admin, make_city):
+    city = make_city("Gotham", UNKNOWN, "en")
+    auth.login(admin)
+    form = _page(client.get(f"/admin/cities/{city.id}"))
+    select = form.split('name="country"', 1)[1].split("</select>", 1)[0]
+    # Nothing selected, so a browser shows (and sends) the first option: the blank one.
+    assert select.split("<option", 2)[1].startswith(' value="">Choose a country') and "selected" not in select
+    blank = client.post(f"/admin/cities/{city.id}", data={"name": "Gotham City", "country": "",
+                                                          "default_language": "en"})
+    assert "Please choose the country." in _page(blank)
+    assert (_fresh(City, city.id).name, _fresh(City, city.id).country) == ("Gotham", UNKNOWN)

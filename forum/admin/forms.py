@@ -22,7 +22,10 @@ class CityForm(FlaskForm):
                                    Length(max=120, message=_l("At most %(max)d characters.", max=120)),
                                    no_control_characters, single_line_text])
     # Codes stored, names shown in the administrator's language (forum/countries.py).
-    country = SelectField(_l("Country"), choices=lambda: choices(country_choices()), validate_choice=False,
+    # A blank first choice: a city whose country is unknown ("ZZ") must not get the first country of the
+    # list by being saved for another change.
+    country = SelectField(_l("Country"), choices=lambda: choices([("", _l("Choose a country")), *country_choices()]),
+                          validate_choice=False,
                           validators=[DataRequired(_l("Please choose the country.")), known_country])
     default_language = SelectField(_l("Default language"), choices=lambda: choices(AUTONYMS.items()))
     submit = SubmitField(_l("Add city"))
