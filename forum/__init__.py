@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
     from .questions import bp as questions_bp
+    from .people import bp as people_bp
     from .threads import bp as threads_bp
 
     app.register_blueprint(threads_bp)
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(library_bp)
     app.register_blueprint(jobs_board_bp, url_prefix="/jobs")
     app.register_blueprint(questions_bp)
+    app.register_blueprint(people_bp)
     register_error_handlers(app)
 
 

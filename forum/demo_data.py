@@ -7,13 +7,13 @@ from __future__ import annotations
 DEMO_PASSWORD = "demo-password-2026"
 
 CITIES = [
-    # (name, country, default language)
-    ("Monterrey", "Mexico", "es"),
-    ("Medellín", "Colombia", "es"),
-    ("Curitiba", "Brazil", "pt"),
-    ("Recife", "Brazil", "pt"),
-    ("Tucson", "United States", "en"),
-    ("Halifax", "Canada", "en"),
+    # (name, country code, default language)
+    ("Monterrey", "MX", "es"),
+    ("Medellín", "CO", "es"),
+    ("Curitiba", "BR", "pt"),
+    ("Recife", "BR", "pt"),
+    ("Tucson", "US", "en"),
+    ("Halifax", "CA", "en"),
 ]
 
 # (email, display name, city, role, language)

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .countries import country_name
 from .extensions import db
 
 
@@ -90,14 +91,15 @@ class City(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    country: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2 (forum.countries); "ZZ" unknown
     default_language: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="city")
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.country}"
+        """The city and its country in the reader's language: "Monterrey, México" for a Spanish reader."""
+        return f"{self.name}, {country_name(self.country)}"
 
 
 class User(UserMixin, db.Model):

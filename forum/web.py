@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
+from .countries import country_name
 from .i18n import AUTONYMS, JOB_STATUS_NAMES, LANGUAGE_NAMES, ROLE_NAMES
 
 # No inline script anywhere; styles come from our own stylesheet only; images from this site only (a
@@ -48,6 +49,7 @@ def register_web_hooks(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "url_with_lang": url_with_lang,
             "role_names": ROLE_NAMES,
+            "country_name": country_name,  # a code shown in the reader's language
             "job_status_names": JOB_STATUS_NAMES,
             "format_date": format_date,
             "format_datetime": format_datetime,

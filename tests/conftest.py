@@ -167,7 +167,7 @@ def make_city(app):
     from forum.extensions import db
     from forum.models import City
 
-    def make(name: str | None = None, country: str = "Mexico", language: str = "es") -> City:
+    def make(name: str | None = None, country: str = "MX", language: str = "es") -> City:
         city = City(name=name or f"City {next(_counter)}", country=country, default_language=language)
         db.session.add(city)
         db.session.commit()

@@ -75,7 +75,7 @@ def _seed(app) -> str:
     from forum.tokens import create_token
 
     with app.app_context():
-        city = City(name="Rosario", country="Argentina", default_language="es")
+        city = City(name="Rosario", country="AR", default_language="es")
         member = User(email="fuzz@rosario.example.org", display_name="Fuzz <b>Member</b>", role=Role.MEMBER,
                       language="es", city=city)
         member.set_password("correct horse battery")

@@ -10,7 +10,7 @@ from forum.models import Invite, Role, User, utcnow
 def invite(app, make_city, admin):
     from forum.invites import create_invite
 
-    city = make_city("Curitiba", "Brazil", "pt")
+    city = make_city("Curitiba", "BR", "pt")
     invite, link = create_invite("New.Person@Curitiba.example.org", city, Role.MODERATOR, admin)
     return invite, link.split("/invite/")[1]
 

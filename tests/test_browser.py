@@ -145,7 +145,7 @@ def test_invited_member_posts_in_spanish_and_reads_it_in_portuguese(
     from forum.models import Post, Role, User
 
     admin = make_user(role="admin", language="en", name="Ada Admin")
-    city = make_city("Monterrey", country="Mexico", language="es")
+    city = make_city("Monterrey", country="MX", language="es")
     email = "lucia.garza@monterrey.example.org"
     _invite, link = create_invite(email, city, Role.MEMBER, created_by=admin)
     assert link.startswith(f"{live_server}/invite/")

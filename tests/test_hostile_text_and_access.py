@@ -148,7 +148,7 @@ def test_token_and_city_names_refuse_invisible_characters(client, auth, hostile,
     auth.logout()
     auth.login(admin)
     cities = len(rows(City))
-    response = client.post("/admin/cities", data={"name": f"Lima{char}", "country": "Peru", "default_language": "es"})
+    response = client.post("/admin/cities", data={"name": f"Lima{char}", "country": "PE", "default_language": "es"})
     assert response.status_code == 200 and message("en", NOT_SINGLE_LINE) in response.get_data(as_text=True)
     assert len(rows(City)) == cities
 
@@ -543,7 +543,8 @@ def test_every_url_of_the_app_refuses_anonymous_readers_when_reading_is_private(
 
     invite, _link = create_invite("invited@city.example.org", author.city, author.role, author)
     samples = {"slug": "questions", "thread_id": thread.id, "post_id": thread.first_post_id, "user_id": author.id,
-               "token_id": token_row.id, "invite_id": invite.id, "filename": "forum.css", "token": "x" * 20}
+               "token_id": token_row.id, "invite_id": invite.id, "filename": "forum.css", "token": "x" * 20,
+               "city_id": author.city_id}
     client = private.test_client()
     adapter = private.url_map.bind("forum.test")
     checked = set()
@@ -566,7 +567,8 @@ def test_every_url_of_the_app_refuses_anonymous_readers_when_reading_is_private(
                 assert urlsplit(response.headers["Location"]).path == "/login", (method, url)
             checked.add(rule.endpoint)
     assert {"threads.thread", "threads.category", "threads.search", "threads.post_history", "threads.post_link",
-            "api.list_threads"} <= checked
+            "api.list_threads", "people.profile", "people.city", "people.directory", "api.get_member",
+            "api.get_city"} <= checked
 
 
 def test_visitors_see_a_landing_page_in_their_language(private, make_user, make_thread):

@@ -42,7 +42,7 @@ def _seed(database_url: str, instance) -> dict:
 
     app = create_app(_base_config(database_url, instance))
     with app.app_context():
-        city = City(name="Curitiba", country="Brazil", default_language="pt")
+        city = City(name="Curitiba", country="BR", default_language="pt")
         member = User(email="log@curitiba.example.org", display_name="Log Member", role=Role.MEMBER,
                       language="pt", city=city)
         member.set_password("correct horse battery")

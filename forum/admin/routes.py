@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.caching import no_store
+from ..countries import UNKNOWN, country_name, sort_key
 from ..extensions import db
 from ..invites import create_invite, revoke_invites
 from ..models import City, Invite, Role, User
@@ -12,11 +13,20 @@ from ..permissions import admin_required
 from ..tokens import revoke_all_tokens
 from . import bp
 from ..forms_common import choices
-from .forms import CityForm, InviteForm, MemberForm, RevokeInviteForm
+from .forms import CityForm, EditCityForm, InviteForm, MemberForm, RevokeInviteForm
 
 
 def _cities() -> list[City]:
-    return list(db.session.execute(db.select(City).order_by(City.country, City.name)).scalars())
+    """By country name in the reader's language, then city name (codes sort in no language)."""
+    rows = db.session.execute(db.select(City)).scalars()
+    return sorted(rows, key=lambda c: (sort_key(country_name(c.country)), sort_key(c.name)))
+
+
+def _city_taken(name: str, country: str, except_id: int | None = None) -> bool:
+    query = db.select(City.id).filter_by(name=name, country=country)
+    if except_id is not None:
+        query = query.where(City.id != except_id)
+    return db.session.execute(query).first() is not None
 
 
 @bp.route("/cities", methods=["GET", "POST"])
@@ -24,10 +34,7 @@ def _cities() -> list[City]:
 def cities():
     form = CityForm()
     if form.validate_on_submit():
-        exists = db.session.execute(
-            db.select(City.id).filter_by(name=form.name.data, country=form.country.data)
-        ).first()
-        if exists:
+        if _city_taken(form.name.data, form.country.data):
             form.name.errors.append(_("This city is already in the network."))
         else:
             db.session.add(City(name=form.name.data, country=form.country.data,
@@ -35,7 +42,25 @@ def cities():
             db.session.commit()
             flash(_("City added."), "success")
             return redirect(url_for("admin.cities"))
-    return render_template("admin/cities.html", form=form, cities=_cities())
+    return render_template("admin/cities.html", form=form, cities=_cities(), unknown=UNKNOWN)
+
+
+@bp.route("/cities/<int:city_id>", methods=["GET", "POST"])
+@admin_required
+def edit_city(city_id: int):
+    """Fix a city's name, country (one the country-code migration could not match is "unknown") or language."""
+    city = db.session.get(City, city_id) or abort(404)
+    form = EditCityForm(obj=city)
+    if form.validate_on_submit():
+        if _city_taken(form.name.data, form.country.data, except_id=city.id):
+            form.name.errors.append(_("This city is already in the network."))
+        else:
+            city.name, city.country = form.name.data, form.country.data
+            city.default_language = form.default_language.data
+            db.session.commit()
+            flash(_("City saved."), "success")
+            return redirect(url_for("admin.cities"))
+    return render_template("admin/city.html", form=form, city=city, unknown=UNKNOWN)
 
 
 @bp.route("/invites", methods=["GET", "POST"])

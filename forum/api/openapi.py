@@ -103,6 +103,16 @@ LIBRARY_ENTRY_PROPERTIES = {
     **{f"summary_{code}": NULLABLE_TEXT for code in LANG["enum"]},
     "promoted_at": DATE, "last_activity_at": DATE,
 }
+COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$",
+           "description": "ISO 3166-1 alpha-2 code; ZZ: unknown (an administrator has yet to set it)."}
+AUTHOR_REQUIRED = ["id", "display_name", "city", "country", "url"]
+AUTHOR_PROPERTIES = {"id": {"type": "integer"}, "display_name": {"type": "string"},
+                     "city": {"type": "string", "description": "City and country in the reader's language."},
+                     "country": COUNTRY, "url": {"type": "string", "description": "The member's profile."}}
+CITY_REQUIRED = ["id", "name", "country", "country_name", "default_language", "url"]
+CITY_PROPERTIES = {"id": {"type": "integer"}, "name": {"type": "string"}, "country": COUNTRY,
+                   "country_name": {"type": "string", "description": "In the reader's language."},
+                   "default_language": LANG, "url": {"type": "string"}}
 # Query parameters: an empty value (`?lang=`) is the same as leaving the parameter out, as from a form.
 EMPTY = {"type": "string", "maxLength": 0}
 LANG_PARAM = {"name": "lang", "in": "query", "required": False,
@@ -314,6 +324,20 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                "machine translation where there is one, otherwise null. Published under `license`.",
                 "responses": {"200": _json(_ref("LibraryExport"), "The library"), **_errors(*AUTH_ERRORS)}}},
             **_jobs_paths(),
+            "/members/{user_id}": {"get": {
+                "operationId": "getMember", "summary": "A member's profile (never their e-mail)",
+                "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                               LANG_PARAM],
+                "responses": {"200": _json(_ref("Member"), "The profile"), **_errors(*AUTH_ERRORS, 404, 422)}}},
+            "/cities": {"get": {
+                "operationId": "listCities", "summary": "The network's cities with their member counts",
+                "parameters": [LANG_PARAM],
+                "responses": {"200": _json(_ref("CityList"), "The directory"), **_errors(*AUTH_ERRORS, 422)}}},
+            "/cities/{city_id}": {"get": {
+                "operationId": "getCity", "summary": "A city, its members and the threads they started",
+                "parameters": [{"name": "city_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                               PAGE_PARAM, LANG_PARAM],
+                "responses": {"200": _json(_ref("CityDetail"), "The city"), **_errors(*AUTH_ERRORS, 404, 422)}}},
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1",
@@ -331,9 +355,48 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                         "server_error"]},
                         "message": {"type": "string"},
                         "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
-                "Author": {"type": "object", "required": ["id", "display_name", "city"], "additionalProperties": False,
-                           "properties": {"id": {"type": "integer"}, "display_name": {"type": "string"},
-                                          "city": {"type": "string"}}},
+                "Author": {"type": "object", "required": AUTHOR_REQUIRED, "additionalProperties": False,
+                           "properties": AUTHOR_PROPERTIES},
+                "City": {"type": "object", "additionalProperties": False, "required": CITY_REQUIRED,
+                         "properties": CITY_PROPERTIES},
+                "CityWithCount": {"type": "object", "additionalProperties": False,
+                                  "required": [*CITY_REQUIRED, "member_count"],
+                                  "properties": {**CITY_PROPERTIES, "member_count": {"type": "integer"}}},
+                "CityList": {"type": "object", "additionalProperties": False, "required": ["cities", "language"],
+                             "properties": {"cities": {"type": "array", "items": _ref("CityWithCount"),
+                                                       "description": "By country name in `language`, then "
+                                                                      "city name."},
+                                            "language": LANG}},
+                "CityDetail": {"type": "object", "additionalProperties": False,
+                               "required": [*CITY_REQUIRED, "member_count", "language", "members", "threads", "page",
+                                            "pages", "total"],
+                               "properties": {**CITY_PROPERTIES, "member_count": {"type": "integer"},
+                                              "language": LANG,
+                                              "members": {"type": "array", "items": _ref("Author")},
+                                              "threads": {"type": "array", "items": _ref("ThreadSummary"),
+                                                          "description": "Started by the city's members, "
+                                                                         "newest first."},
+                                              "page": {"type": "integer"}, "pages": {"type": "integer"},
+                                              "total": {"type": "integer"}}},
+                "Member": {"type": "object", "additionalProperties": False,
+                           "required": [*AUTHOR_REQUIRED, "role", "language", "position", "department", "suspended",
+                                        "city_detail", "reader_language", "recent_threads", "recent_posts"],
+                           "properties": {**AUTHOR_PROPERTIES,
+                                          "role": {"type": "string", "enum": ["member", "moderator", "admin"]},
+                                          "language": LANG,
+                                          "position": {"type": ["string", "null"]},
+                                          "department": {"type": ["string", "null"]},
+                                          "suspended": {"type": "boolean",
+                                                        "description": "Only moderators see suspended members."},
+                                          "city_detail": _ref("City"), "reader_language": LANG,
+                                          "recent_threads": {"type": "array", "items": _ref("ThreadSummary")},
+                                          "recent_posts": {"type": "array", "items": {
+                                              "type": "object", "additionalProperties": False,
+                                              "required": ["id", "thread_id", "thread_title", "created_at", "url"],
+                                              "properties": {"id": {"type": "integer"},
+                                                             "thread_id": {"type": "integer"},
+                                                             "thread_title": {"type": "string"},
+                                                             "created_at": DATE, "url": {"type": "string"}}}}}},
                 "Category": {"type": "object", "required": ["id", "slug", "kind", "name", "thread_count"],
                              "additionalProperties": False,
                              "properties": {"id": {"type": "integer"}, "slug": {"type": "string"},

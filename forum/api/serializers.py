@@ -12,7 +12,9 @@ def iso(value) -> str | None:
 
 
 def author(user: User) -> dict:
-    return {"id": user.id, "display_name": user.display_name, "city": str(user.city)}
+    # "city": "Monterrey, México" in the reader's language; "country": the ISO 3166-1 code.
+    return {"id": user.id, "display_name": user.display_name, "city": str(user.city), "country": user.city.country,
+            "url": external_url("api.get_member", user_id=user.id)}
 
 
 def category(cat: Category, thread_count: int | None = None) -> dict:

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..forms_common import (PASSWORD_MIN_LENGTH, NotAnotherMembersName, choices, lower_strip,
                             no_control_characters, single_line_text, strip)
@@ -41,6 +41,15 @@ class AcceptInviteForm(FlaskForm):
     submit = SubmitField(_l("Join the network"))
 
 
+PROFILE_LINE_MAX = 120  # User.position, User.department
+
+
+def _profile_line_validators():
+    # Optional one-line texts, checked as names and titles are; a blank one is stored as nothing.
+    return [Optional(), Length(max=PROFILE_LINE_MAX, message=_l("At most %(max)d characters.", max=PROFILE_LINE_MAX)),
+            no_control_characters, single_line_text]
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Display name"), filters=[strip],
@@ -48,6 +57,10 @@ class ProfileForm(FlaskForm):
                     Length(max=80, message=_l("At most %(max)d characters.", max=80)), no_control_characters,
                     single_line_text, NotAnotherMembersName(except_current_user=True)])
     language = SelectField(_l("Preferred language"), choices=language_choices)
+    position = StringField(_l("Position"), filters=[strip], description=_l("Optional, e.g. Director of Water Services."),
+                           validators=_profile_line_validators())
+    department = StringField(_l("Department"), filters=[strip], description=_l("Optional, e.g. Public Works."),
+                             validators=_profile_line_validators())
     submit = SubmitField(_l("Save"))
 
 

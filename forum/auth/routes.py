@@ -140,6 +140,8 @@ def profile():
     if profile_form.submit.data and profile_form.validate_on_submit():
         current_user.display_name = profile_form.display_name.data
         current_user.language = profile_form.language.data
+        current_user.position = profile_form.position.data or None
+        current_user.department = profile_form.department.data or None
         db.session.commit()
         # The new preference wins over a language picked earlier with the switcher.
         session.pop("lang", None)

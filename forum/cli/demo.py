@@ -51,9 +51,10 @@ def _feature_seeds():
     """Each feature's own demo content (each is idempotent), after the members and threads exist."""
     from ..jobs_board import demo as jobs_board
     from ..library import demo as library
+    from ..people import demo as people
     from ..questions import demo as questions
 
-    return [questions.seed, jobs_board.seed, library.seed]
+    return [people.seed, questions.seed, jobs_board.seed, library.seed]
 
 
 def _print_logins() -> None:

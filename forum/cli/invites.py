@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..invites import create_invite, revoke_invites
 from ..models import City, Invite, Role, User
+from .users import country_option
 
 invites_cli = AppGroup("invites", help="Invite people to the network.")
 
@@ -13,7 +14,8 @@ invites_cli = AppGroup("invites", help="Invite people to the network.")
 @invites_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--city", required=True, help="Name of an existing city.")
-@click.option("--country", default=None, help="Only needed when two cities share a name.")
+@click.option("--country", default=None,
+              help="ISO 3166 code (MX) or name (Mexico, México); only needed when two cities share a name.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value, show_default=True)
 def create(email, city, country, role):
     """Create a single-use invitation and print its link."""
@@ -22,7 +24,7 @@ def create(email, city, country, role):
         raise click.BadParameter("not an email address", param_hint="--email")
     query = db.select(City).filter_by(name=city.strip())
     if country:
-        query = query.filter_by(country=country.strip())
+        query = query.filter_by(country=country_option(country))
     cities = db.session.execute(query).scalars().all()
     if not cities:
         raise click.ClickException(f"no city named {city!r}; an administrator adds it first")
