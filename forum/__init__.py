@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .attachments import bp as attachments_bp
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
     from .moderation import bp as moderation_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(attachments_bp)
     register_error_handlers(app)
 
 

@@ -115,6 +115,11 @@ def settings(instance_path: str) -> dict:
         "TRUSTED_HOSTS": [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None,
         # Off: only members read (visitors get a landing page and the login). On: anyone may read.
         "FORUM_PUBLIC_READ": env_flag("FORUM_PUBLIC_READ", False),
+        # Files on posts: kept outside the web root under random names; each at most this size, this
+        # many per post (the upload forms' request limit follows from both; other requests keep 1 MiB).
+        "ATTACHMENT_FOLDER": env.get("ATTACHMENT_FOLDER") or str(Path(instance_path) / "attachments"),
+        "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        "ATTACHMENTS_PER_POST": int(env.get("ATTACHMENTS_PER_POST", "5")),
     }
 
 
