@@ -25,7 +25,7 @@ def upload_attachment(post_id: int):
     if request.mimetype != "multipart/form-data":
         raise ApiError(415, _l("Send the file as multipart/form-data, in a field named 'file'."))
     files = [f for f in request.files.getlist("file") if f]
-    if len(files) != 1 or set(request.files) - {"file"}:
+    if len(files) != 1 or set(request.files) - {"file"} or request.form:
         raise ApiError(422, fields={"file": _l("Send exactly one file, in a field named 'file'.")})
     try:
         row = attachments.add_to_post(post, g.api_user, files[0])

@@ -5,6 +5,7 @@ Kept next to the routes and checked against them by the tests and by schemathesi
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, is_single_line_text
 
@@ -49,6 +50,12 @@ def text_pattern(kind: str) -> str:
             refused.extend(code for code in block if refuses(chr(code)))
     spaces = [code for code in range(0x110000) if chr(code).isspace() and not refuses(chr(code))]
     no, blank = _char_class(refused), _char_class(spaces)
+    if kind == "line":
+        # A title also needs a letter or a number (forum.text.has_letter_or_number), not only symbols.
+        refused_set = set(refused)
+        readable = _char_class([code for code in range(0x110000) if code not in refused_set
+                                and unicodedata.category(chr(code))[0] in "LN"])
+        return f"^[^{no}]*[{readable}][^{no}]*$"
     return f"^[{blank}]*[^{no}{blank}][^{no}]*$"
 
 
