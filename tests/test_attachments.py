@@ -178,6 +178,13 @@ def test_the_refusal_is_in_the_members_language(app, client, auth, make_user, ma
     assert expected.split("%")[0].split(":")[0] in response.get_data(as_text=True)
 
 
+def test_a_csv_whose_first_bytes_look_like_a_magic_number_is_still_csv(app):
+    from werkzeug.datastructures import FileStorage
+
+    for text in (b"BMW,3\n", b"ID3,4\n", b"OggS,1\n"):
+        assert services.check(FileStorage(io.BytesIO(text), filename="cars.csv")).kind is CSV
+
+
 def test_a_pdf_name_on_png_bytes_is_stored_as_png(app, client, auth, member, make_thread):
     thread = make_thread(member)
     auth.login(member)

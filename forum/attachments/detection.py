@@ -81,7 +81,9 @@ def detect(stream: BinaryIO, filename: str) -> Kind:
     if head.startswith(b"PK\x03\x04"):
         # filetype names some ZIP families from the first entries only; the entries decide.
         return _zip_kind(stream)
-    if guess is None and filename.lower().endswith(".csv") and _is_utf8_text(stream):
+    # Text is text whatever a magic number says: "BMW,..." starts like a BMP, "ID3,..." like an MP3
+    # (binary formats hold invalid UTF-8 or NUL bytes, which the text check refuses).
+    if filename.lower().endswith(".csv") and _is_utf8_text(stream):
         return CSV
     raise not_allowed()
 

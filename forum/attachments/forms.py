@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from markupsafe import Markup, escape
 from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -65,6 +64,3 @@ class RemoveAttachmentsField(SelectMultipleField):
     def __init__(self, label=None, **kwargs):
         super().__init__(label or _l("Remove attachments"), coerce=int, validate_choice=True, **kwargs)
 
-
-def label_for(attachment) -> Markup:
-    return Markup("{} ({})").format(escape(attachment.filename), services.human_size(attachment.size))

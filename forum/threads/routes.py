@@ -114,7 +114,7 @@ def edit_post(post_id: int):
     if request.method == "GET":
         form.revision.data = str(post.revision)
     current = attachments.of_post(post.id)
-    form.remove_attachments.choices = [(a.id, a.filename) for a in current]
+    form.remove_attachments.choices = [(a.id, f"{a.filename} ({attachments.human_size(a.size)})") for a in current]
     removed = [a for a in current if a.id in (form.remove_attachments.data or [])]
     form.attachments.kept = len(current) - len(removed)
     if form.validate_on_submit():
