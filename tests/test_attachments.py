@@ -263,6 +263,16 @@ def test_other_pages_keep_the_small_request_limit(app, client, auth, member):
     assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
     response = client.post("/api/v1/threads", data=b"{" * (2 * 1024 * 1024), content_type="application/json")
     assert response.status_code in (401, 413)
+    auth.login(member)
+    # An upload page takes large bodies only with files (multipart), and even then no large text field.
+    response = client.post("/c/questions/new", data={"title": "T", "body": "z" * 2_000_000, "language": "en"})
+    assert response.status_code == 413
+    response = client.post("/c/questions/new", data={"title": "T", "body": "z" * 2_000_000, "language": "en",
+                                                     "attachments": [(io.BytesIO(pdf_bytes()), "a.pdf")]},
+                           content_type="multipart/form-data")
+    response.request.environ["wsgi.input"].close()
+    assert response.status_code == 413
+    assert attachment_rows() == [] and files_on_disk(app) == []
 
 
 def test_too_many_files_on_one_post(app, client, auth, member, make_thread):

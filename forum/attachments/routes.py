@@ -27,8 +27,9 @@ def upload_limit() -> int:
 def allow_uploads(endpoint, _values) -> None:
     """Raise the request size limit for the forms that take files. A URL value preprocessor runs
     before every before_request function, so before CSRF protection parses the form under
-    MAX_CONTENT_LENGTH (1 MiB everywhere else: a flood of JSON or text is refused early)."""
-    if endpoint in UPLOAD_ENDPOINTS:
+    MAX_CONTENT_LENGTH (1 MiB everywhere else: a flood of JSON or text is refused early). Only a
+    multipart body carries files; in it, MAX_FORM_MEMORY_SIZE still caps each text field."""
+    if endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
         request.max_content_length = upload_limit()
 
 
