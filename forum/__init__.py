@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .attachments import bp as attachments_bp
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
     from .library import bp as library_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_board_bp, url_prefix="/jobs")
     app.register_blueprint(questions_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(attachments_bp)
     register_error_handlers(app)
 
 

@@ -133,6 +133,11 @@ def settings(instance_path: str) -> dict:
         # The licence the best-practice library's open-data export (CSV, JSON, API) is published under.
         "LIBRARY_LICENSE": env.get("LIBRARY_LICENSE", "CC BY 4.0"),
         "LIBRARY_LICENSE_URL": env.get("LIBRARY_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+        # Files on posts: kept outside the web root under random names; each at most this size, this
+        # many per post (the upload forms' request limit follows from both; other requests keep 1 MiB).
+        "ATTACHMENT_FOLDER": env.get("ATTACHMENT_FOLDER") or str(Path(instance_path) / "attachments"),
+        "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        "ATTACHMENTS_PER_POST": int(env.get("ATTACHMENTS_PER_POST", "5")),
     }
 
 

@@ -117,6 +117,7 @@ def _base_config(database_url: str, instance: Path) -> dict:
         "TRANSLATION_RETRY_SECONDS": 0,
         # The suites read pages anonymously; members-only reading has its own tests.
         "FORUM_PUBLIC_READ": True,
+        "ATTACHMENT_FOLDER": str(instance / "attachments"),
     }
 
 

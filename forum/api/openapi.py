@@ -310,6 +310,23 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "operationId": "getOriginal", "summary": "A post as its author wrote it",
                 "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"200": _json(_ref("Original"), "The original"), **_errors(*AUTH_ERRORS, 404)}}},
+            "/posts/{post_id}/attachments": {"post": {
+                "operationId": "uploadAttachment",
+                "summary": "Add a file to a post (its author or a moderator): PDF, DOCX, ODT, XLSX, CSV, PNG or "
+                           "JPEG, the type read from the bytes",
+                "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {"required": True, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "additionalProperties": False,
+                               "properties": {"file": {"type": "string", "format": "binary",
+                                                       "description": "One file; a CSV needs a .csv name."}}},
+                    "encoding": {"file": {"contentType": "application/octet-stream"}}}}},
+                "responses": {"201": _json(_ref("Attachment"), "The stored attachment"),
+                              **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}},
+            "/attachments/{attachment_id}": {"delete": {
+                "operationId": "deleteAttachment", "summary": "Remove a file from a post (its author or a moderator)",
+                "parameters": [{"name": "attachment_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"204": {"description": "Removed"}, **_errors(*AUTH_ERRORS, 403, 404)}}},
             "/search": {"get": {
                 "operationId": "search", "summary": "Search posts in their original and translated text",
                 "parameters": [{"name": "q", "in": "query", "required": True,
@@ -422,7 +439,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                     "type": "object", "additionalProperties": False,
                     "required": ["id", "thread_id", "author", "created_at", "edited_at", "revision", "deleted",
                                  "original_language", "language", "status", "engine", "model_version", "body",
-                                 "body_html", "original_url"],
+                                 "body_html", "original_url", "attachments"],
                     "properties": {
                         "id": {"type": "integer"}, "thread_id": {"type": "integer"}, "author": _ref("Author"),
                         "created_at": DATE, "edited_at": {"type": ["string", "null"], "format": "date-time"},
@@ -438,7 +455,23 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                         "engine": {"type": ["string", "null"]}, "model_version": {"type": ["string", "null"]},
                         "body": {"type": ["string", "null"], "description": "Markdown."},
                         "body_html": {"type": ["string", "null"], "description": "Sanitized HTML."},
-                        "original_url": {"type": "string"}}},
+                        "original_url": {"type": "string"},
+                        "attachments": {"type": "array", "items": _ref("Attachment"),
+                                        "description": "Files on the post (none for a deleted post)."}}},
+                "Attachment": {"type": "object", "additionalProperties": False,
+                               "required": ["id", "filename", "content_type", "size", "url"],
+                               "properties": {"id": {"type": "integer"}, "filename": {"type": "string"},
+                                              "content_type": {"type": "string", "enum": [
+                                                  "application/pdf", "image/png", "image/jpeg", "text/csv",
+                                                  "application/vnd.openxmlformats-officedocument."
+                                                  "wordprocessingml.document",
+                                                  "application/vnd.openxmlformats-officedocument."
+                                                  "spreadsheetml.sheet",
+                                                  "application/vnd.oasis.opendocument.text"]},
+                                              "size": {"type": "integer", "minimum": 1},
+                                              "url": {"type": "string",
+                                                      "description": "The download (a session or public "
+                                                                     "reading, not the API token)."}}},
                 "Original": {"type": "object", "additionalProperties": False,
                              "required": ["id", "thread_id", "language", "revision", "title", "body", "body_html"],
                              "properties": {"id": {"type": "integer"}, "thread_id": {"type": "integer"},

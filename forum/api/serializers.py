@@ -1,7 +1,7 @@
 """Shapes of the API's JSON (documented in openapi.py)."""
 from __future__ import annotations
 
-from ..models import Category, Post, User
+from ..models import Attachment, Category, Post, User
 from ..threads import reading
 from ..threads.categories import NAMES
 from ..urls import external_url
@@ -41,6 +41,11 @@ def thread_summary(item: reading.ThreadTitle, language: str) -> dict:
     }
 
 
+def attachment(row: Attachment) -> dict:
+    return {"id": row.id, "filename": row.filename, "content_type": row.content_type, "size": row.size,
+            "url": external_url("attachments.download", attachment_id=row.id, filename=row.filename)}
+
+
 def post(view: reading.PostView, language: str) -> dict:
     p: Post = view.post
     data = {
@@ -55,6 +60,7 @@ def post(view: reading.PostView, language: str) -> dict:
         "language": None, "status": None, "engine": None, "model_version": None,
         "body": None, "body_html": None,
         "original_url": external_url("api.get_original", post_id=p.id),
+        "attachments": [],
     }
     if p.is_deleted:
         return data  # nothing of a deleted post's text leaves the server
@@ -66,5 +72,6 @@ def post(view: reading.PostView, language: str) -> dict:
         "model_version": view.translation.model_version if machine else None,
         "body": view.translation.body if machine else p.body,
         "body_html": view.body_html,
+        "attachments": [attachment(row) for row in view.attachments],
     })
     return data

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from .. import demo_data
 from ..extensions import db
-from ..models import Category, Role, Thread, User
+from ..models import Category, Post, Role, Thread, User
 from ..threads import services
 from .users import get_or_create_city
 
@@ -54,7 +54,18 @@ def _feature_seeds():
     from ..people import demo as people
     from ..questions import demo as questions
 
-    return [people.seed, questions.seed, jobs_board.seed, library.seed]
+    return [people.seed, questions.seed, jobs_board.seed, _attach_job_description_file, library.seed]
+
+
+def _attach_job_description_file(users, cities) -> None:
+    """The first demo job description gets a PDF (the attachments' demo file)."""
+    from ..attachments import demo as attachments
+    from ..models import JobPosting
+
+    thread = db.session.execute(db.select(Thread).join(JobPosting, JobPosting.thread_id == Thread.id)
+                                .order_by(Thread.id).limit(1)).scalar_one_or_none()
+    if thread is not None and thread.first_post_id is not None:
+        attachments.seed(db.session.get(Post, thread.first_post_id))
 
 
 def _print_logins() -> None:

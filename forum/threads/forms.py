@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..attachments.forms import AttachmentsField, RemoveAttachmentsField
 from ..forms_common import choices, no_bidi_controls, no_control_characters, single_line_text, strip
 from ..i18n import AUTONYMS
 
@@ -40,12 +41,14 @@ class NewThreadForm(FlaskForm):
     title = _title_field()
     body = _body_field(_l("Message"))
     language = _language_field()
+    attachments = AttachmentsField()
     submit = SubmitField(_l("Start thread"))
 
 
 class ReplyForm(FlaskForm):
     body = _body_field(_l("Your reply"))
     language = _language_field()
+    attachments = AttachmentsField()
     submit = SubmitField(_l("Reply"))
 
 
@@ -55,6 +58,8 @@ class EditPostForm(FlaskForm):
     revision = HiddenField()
     body = _body_field(_l("Message"))
     language = _language_field()
+    remove_attachments = RemoveAttachmentsField()  # choices: the post's attachments, set by the page
+    attachments = AttachmentsField(_l("Add attachments"))
     submit = SubmitField(_l("Save changes"))
 
 

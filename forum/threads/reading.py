@@ -1,7 +1,7 @@
 """Reading threads in the reader's language: one query for posts with their translations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import get_locale
 from sqlalchemy import and_
@@ -20,6 +20,7 @@ class PostView:
     state: str                    # original | machine | pending | failed
     body_html: str                # what the reader sees first
     translation: PostTranslation | None
+    attachments: list = field(default_factory=list)  # the post's Attachment rows, oldest first
 
     @property
     def translated(self) -> bool:
@@ -57,7 +58,17 @@ def post_views(query, language: str) -> list[PostView]:
     for p, translation, job_status in rows:
         state = _state(p, translation, job_status, language)
         views.append(PostView(p, state, translation.body_html if state == MACHINE else p.body_html, translation))
+    _with_attachments(views)
     return views
+
+
+def _with_attachments(views: list[PostView]) -> None:
+    """Every post's files in one more query (none for a page without posts)."""
+    from ..attachments.services import for_posts
+
+    files = for_posts(v.post.id for v in views)
+    for view in views:
+        view.attachments = files.get(view.post.id, [])
 
 
 @dataclass

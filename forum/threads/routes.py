@@ -6,6 +6,7 @@ from markupsafe import Markup
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from ..attachments import services as attachments
 from ..extensions import db
 from ..models import Category, CategoryKind, Post, PostRevision, Thread
 from ..text import ascii_int
@@ -67,8 +68,9 @@ def new_thread(slug: str):
         return redirect(url_for("jobs_board.new"))
     form = NewThreadForm()
     if form.validate_on_submit():
-        thread = services.create_thread(category, current_user, form.title.data, form.body.data,
-                                        form.language.data)
+        with attachments.uploads(form.attachments.checked, current_user) as files:
+            thread = services.create_thread(category, current_user, form.title.data, form.body.data,
+                                            form.language.data, attachments=files)
         flash(_("Your thread is published."), "success")
         return redirect(url_for("threads.thread", thread_id=thread.id))
     return render_template("threads/new_thread.html", category=category, form=form)
@@ -96,7 +98,8 @@ def reply(thread_id: int):
     thread = db.session.get(Thread, thread_id) or abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
-        post = services.add_reply(thread, current_user, form.body.data, form.language.data)
+        with attachments.uploads(form.attachments.checked, current_user) as files:
+            post = services.add_reply(thread, current_user, form.body.data, form.language.data, attachments=files)
         flash(_("Your reply is published."), "success")
         return redirect(_post_url(post))
     return render_template("threads/reply.html", thread=thread, form=form), 400
@@ -125,18 +128,24 @@ def edit_post(post_id: int):
         form.title.data = post.thread.title
     if request.method == "GET":
         form.revision.data = str(post.revision)
+    current = attachments.of_post(post.id)
+    form.remove_attachments.choices = [(a.id, f"{a.filename} ({attachments.human_size(a.size)})") for a in current]
+    removed = [a for a in current if a.id in (form.remove_attachments.data or [])]
+    form.attachments.kept = len(current) - len(removed)
     if form.validate_on_submit():
         try:
-            services.edit_post(post, current_user, form.body.data, form.language.data,
-                               title=form.title.data if first else None,
-                               expected_revision=_int_or_none(form.revision.data) or post.revision)
+            with attachments.uploads(form.attachments.checked, current_user, removed) as files:
+                services.edit_post(post, current_user, form.body.data, form.language.data,
+                                   title=form.title.data if first else None,
+                                   expected_revision=_int_or_none(form.revision.data) or post.revision,
+                                   attachments=files)
         except services.EditConflict:
             flash(_("This post was changed in the meantime (perhaps in another tab). "
                     "Your text is still below; reload the post to see the new version."), "error")
-            return render_template("threads/edit_post.html", post=post, form=form), 409
+            return render_template("threads/edit_post.html", post=post, form=form, current=current), 409
         flash(_("Your changes are saved."), "success")
         return redirect(_post_url(post))
-    return render_template("threads/edit_post.html", post=post, form=form)
+    return render_template("threads/edit_post.html", post=post, form=form, current=current)
 
 
 def _int_or_none(value) -> int | None:

@@ -6,7 +6,7 @@ outbox), and a wake-up for the translation worker once the commit has succeeded.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol, Sequence
 
 from translation import detect_language
 
@@ -24,6 +24,14 @@ AUTO = "auto"
 BeforeCommit = Callable[[Post], "Iterable[TranslationJob] | None"]
 
 
+class AttachmentChange(Protocol):
+    """A file added to or removed from a post (forum/attachments/services.py), committed with it."""
+
+    def apply(self, post: Post) -> None: ...   # adds or deletes its row in the session
+    def discard(self) -> None: ...             # the commit failed: undo what is outside the database
+    def committed(self) -> None: ...           # the commit succeeded: finish what is outside it
+
+
 def resolve_language(choice: str, text: str, author: User) -> str:
     """The author's choice, or, for "auto", what the text says (the author's language when unsure)."""
     if choice != AUTO:
@@ -32,7 +40,8 @@ def resolve_language(choice: str, text: str, author: User) -> str:
 
 
 def create_thread(category: Category, author: User, title: str, body: str, language: str,
-                  before_commit: BeforeCommit | None = None) -> Thread:
+                  before_commit: BeforeCommit | None = None,
+                  attachments: Sequence[AttachmentChange] = ()) -> Thread:
     language = resolve_language(language, f"{title}\n\n{body}", author)
     now = utcnow()
     thread = Thread(category=category, author=author, title=title, language=language,
@@ -41,17 +50,18 @@ def create_thread(category: Category, author: User, title: str, body: str, langu
     post = _new_post(thread, author, body, language, now, title=title)
     db.session.flush()
     thread.first_post_id = post.id
-    _commit_with_jobs(post, before_commit)
+    _commit_with_jobs(post, before_commit, attachments)
     return thread
 
 
-def add_reply(thread: Thread, author: User, body: str, language: str) -> Post:
+def add_reply(thread: Thread, author: User, body: str, language: str,
+              attachments: Sequence[AttachmentChange] = ()) -> Post:
     language = resolve_language(language, body, author)
     now = utcnow()
     post = _new_post(thread, author, body, language, now)
     thread.last_activity_at = now
     thread.reply_count = Thread.reply_count + 1  # atomic in SQL, safe with concurrent replies
-    _commit_with_jobs(post)
+    _commit_with_jobs(post, attachments=attachments)
     return post
 
 
@@ -60,7 +70,8 @@ class EditConflict(Exception):
 
 
 def edit_post(post: Post, editor: User, body: str, language: str, title: str | None = None,
-              expected_revision: int | None = None, before_commit: BeforeCommit | None = None) -> Post:
+              expected_revision: int | None = None, before_commit: BeforeCommit | None = None,
+              attachments: Sequence[AttachmentChange] = ()) -> Post:
     """Keep the old text as a revision, replace the current one, translate the new revision.
 
     The revision moves on with a conditional UPDATE, so of two concurrent edits of the same
@@ -76,6 +87,8 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
     ).rowcount
     if changed != 1:
         db.session.rollback()
+        for change in attachments:
+            change.discard()
         raise EditConflict(post.id)
     db.session.refresh(post)
     if title is not None:
@@ -83,7 +96,7 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
         post.thread.language = language
     db.session.add(PostRevision(post=post, revision=post.revision, body=body, title=title,
                                 language=language, editor=editor, created_at=now))
-    _commit_with_jobs(post, before_commit)
+    _commit_with_jobs(post, before_commit, attachments)
     return post
 
 
@@ -115,9 +128,20 @@ def _new_post(thread: Thread, author: User, body: str, language: str, now, title
     return post
 
 
-def _commit_with_jobs(post: Post, before_commit: BeforeCommit | None = None) -> None:
+def _commit_with_jobs(post: Post, before_commit: BeforeCommit | None = None,
+                      attachments: Sequence[AttachmentChange] = ()) -> None:
     new_jobs = jobs.enqueue_post(post)
     if before_commit is not None:
         new_jobs = [*new_jobs, *(before_commit(post) or ())]
-    db.session.commit()
+    for change in attachments:
+        change.apply(post)
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for change in attachments:  # files stored for this post go with the failed commit
+            change.discard()
+        raise
+    for change in attachments:
+        change.committed()
     jobs.dispatch(job.id for job in new_jobs)
