@@ -115,6 +115,8 @@ def reply(thread_id: int):
 def edit_post(post_id: int):
     post = _post_or_404(post_id)
     refusal = policy.edit_refusal(current_user, post)
+    if refusal is policy.NOT_AUTHOR:
+        abort(403)  # the usual page for someone else's post
     if refusal is not None:
         return _refused(refusal)
     if post.is_deleted:
