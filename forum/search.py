@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, or_
 
+from . import visibility
 from .extensions import db
 from .models import Post, PostTranslation, Thread
 from .threads import reading
@@ -26,6 +27,7 @@ def search_posts(query: str, language: str, limit: int = MAX_RESULTS) -> list[re
         or_(has(PostTranslation.body), has(PostTranslation.title)))
     ids = db.select(Post.id).join(Thread, Thread.id == Post.thread_id).where(
         Post.deleted_at.is_(None),  # deleted posts never show up, in any language
+        visibility.visible_posts(),  # nor hidden ones (post_views filters too; here for the limit)
         or_(has(Post.body), and_(Thread.first_post_id == Post.id, has(Thread.title)), Post.id.in_(translated)),
     ).order_by(Post.id.desc()).limit(limit)
     return reading.post_views(db.select(Post).where(Post.id.in_(ids)), language)[::-1]  # newest first

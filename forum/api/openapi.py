@@ -82,7 +82,7 @@ def _errors(*codes: int) -> dict:
 
 AUTH_ERRORS = (401, 405, 429)
 SUMMARY_REQUIRED = ["id", "category", "title", "title_language", "original_language", "author", "reply_count",
-                    "accepted_post_id", "created_at", "last_activity_at", "url"]
+                    "accepted_post_id", "created_at", "last_activity_at", "url", "pinned", "locked"]
 SUMMARY_PROPERTIES = {"id": {"type": "integer"}, "category": {"type": "string"}, "title": {"type": "string"},
                       "title_language": LANG, "original_language": LANG, "author": {"$ref": "#/components/schemas/Author"},
                       "reply_count": {"type": "integer"},
@@ -90,7 +90,9 @@ SUMMARY_PROPERTIES = {"id": {"type": "integer"}, "category": {"type": "string"},
                                            "description": "A question's accepted answer; null when it has none, "
                                                           "or the accepted post was deleted or hidden."},
                       "created_at": DATE, "last_activity_at": DATE,
-                      "url": {"type": "string"}}
+                      "url": {"type": "string"},
+                      "pinned": {"type": "boolean", "description": "Pinned threads lead their category."},
+                      "locked": {"type": "boolean", "description": "A locked thread takes no replies (403)."}}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 LIBRARY_ENTRY_PROPERTIES = {
     "thread_id": {"type": "integer"}, "url": {"type": "string", "description": "The thread's page."},
@@ -209,6 +211,39 @@ def _jobs_schemas() -> dict:
     }
 
 
+def _moderation_paths(category: dict) -> dict:
+    """Moderators' endpoints (forum/api/moderation.py): 403 for members, 404 for unknown ids."""
+    def thread_param() -> list:
+        return [{"name": "thread_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+    def toggle(noun: str, on: str, off: str, schema: str, param: str) -> dict:
+        params = [{"name": param, "in": "path", "required": True, "schema": {"type": "integer"}}]
+        errors = _errors(*AUTH_ERRORS, 403, 404)
+        return {
+            "post": {"operationId": f"{noun}On", "summary": on, "parameters": params,
+                     "responses": {"200": _json(_ref(schema), "Done (also when it already was)"), **errors}},
+            "delete": {"operationId": f"{noun}Off", "summary": off, "parameters": params,
+                       "responses": {"200": _json(_ref(schema), "Done (also when it already was)"), **errors}},
+        }
+
+    return {
+        "/threads/{thread_id}/pin": toggle("pinThread", "Pin a thread (moderators)", "Unpin a thread (moderators)",
+                                           "ThreadSummary", "thread_id"),
+        "/threads/{thread_id}/lock": toggle("lockThread", "Lock a thread: no more replies (moderators)",
+                                            "Unlock a thread (moderators)", "ThreadSummary", "thread_id"),
+        "/threads/{thread_id}/move": {"post": {
+            "operationId": "moveThread", "summary": "Move a thread to another category (moderators)",
+            "parameters": thread_param(),
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False, "required": ["category"],
+                "properties": {"category": category}}}}},
+            "responses": {"200": _json(_ref("ThreadSummary"), "The moved thread"),
+                          **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}},
+        "/posts/{post_id}/hide": toggle("hidePost", "Hide a post from members (moderators)",
+                                        "Restore a hidden post (moderators)", "Post", "post_id"),
+    }
+
+
 def spec(server_url: str, categories: list[str] | None = None) -> dict:
     """`categories`: the slugs that exist (an enum in the document); any string of 40 if not given."""
     category = ({"type": "string", "enum": list(categories)} if categories
@@ -254,8 +289,9 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "post": {
                     "operationId": "createThread", "summary": "Start a thread",
                     "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewThread")}}},
+                    "description": "Only moderators start threads in the best-practices category (403).",
                     "responses": {"201": _json(_ref("Thread"), "The new thread"),
-                                  **_errors(*AUTH_ERRORS, 400, 413, 415, 422)}},
+                                  **_errors(*AUTH_ERRORS, 400, 403, 413, 415, 422)}},
             },
             "/threads/{thread_id}": {"get": {
                 "operationId": "getThread", "summary": "A thread with its posts in the requested language",
@@ -264,12 +300,14 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "responses": {"200": _json(_ref("Thread"), "The thread"), **_errors(*AUTH_ERRORS, 404, 422)}}},
             "/threads/{thread_id}/posts": {"post": {
                 "operationId": "createPost", "summary": "Reply to a thread",
+                "description": "A locked thread takes replies from moderators only (403).",
                 "parameters": [{"name": "thread_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewPost")}}},
                 "responses": {"201": _json(_ref("Post"), "The new post, in its own language"),
-                              **_errors(*AUTH_ERRORS, 400, 404, 413, 415, 422)}}},
+                              **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}},
+            **_moderation_paths(category),
             "/posts/{post_id}": {"patch": {
-                "operationId": "editPost", "summary": "Edit your own post (a new revision, translated again)",
+                "operationId": "editPost", "summary": "Edit your own post, or any post as a moderator (a new revision, translated again)",
                 "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("PostEdit")}}},
                 "responses": {"200": _json(_ref("Post"), "The edited post"),
@@ -437,13 +475,15 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                           "page": {"type": "integer"}, "pages": {"type": "integer"}}},
                 "Post": {
                     "type": "object", "additionalProperties": False,
-                    "required": ["id", "thread_id", "author", "created_at", "edited_at", "revision", "deleted",
+                    "required": ["id", "thread_id", "author", "created_at", "edited_at", "revision", "deleted", "hidden",
                                  "original_language", "language", "status", "engine", "model_version", "body",
                                  "body_html", "original_url", "attachments"],
                     "properties": {
                         "id": {"type": "integer"}, "thread_id": {"type": "integer"}, "author": _ref("Author"),
                         "created_at": DATE, "edited_at": {"type": ["string", "null"], "format": "date-time"},
                         "revision": {"type": "integer"}, "deleted": {"type": "boolean"},
+                        "hidden": {"type": "boolean",
+                                   "description": "Hidden by a moderator: only moderators get such a post."},
                         "original_language": LANG,
                         "language": {**NULLABLE_LANG, "description": "The language of `body` (null if deleted)."},
                         "status": {"type": ["string", "null"],

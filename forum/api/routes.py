@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from .. import visibility
 from ..extensions import csrf, db, limiter
+from ..moderation import policy
 from ..models import Category, Post, Thread
 from ..rate_limits import EDITS, POSTS, charged
 from ..search import search_posts
@@ -73,7 +75,7 @@ def _language() -> str:
 
 def _thread_or_404(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id) if 0 < thread_id <= MAX_ID else None
-    if thread is None:
+    if thread is None or not visibility.thread_is_visible(thread):
         raise ApiError(404, _l("No thread with this id."))
     return thread
 
@@ -131,6 +133,8 @@ def create_thread():
     category = db.session.execute(db.select(Category).filter_by(slug=data["category"])).scalar_one_or_none()
     if category is None:
         raise ApiError(422, fields={"category": _l("No such category.")})
+    if not policy.can_start_thread(g.api_user, category):
+        raise ApiError(403, policy.CURATED)
     thread = services.create_thread(category, g.api_user, data["title"], data["body"], data.get("language", "auto"))
     response = jsonify(_thread_json(thread, thread.language, 1))
     response.status_code = 201
@@ -142,6 +146,8 @@ def create_thread():
 @charged(POSTS)
 def create_post(thread_id: int):
     thread = _thread_or_404(thread_id)
+    if not policy.can_reply(g.api_user, thread):
+        raise ApiError(403, policy.LOCKED)
     data = json_body({"body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES)})
     post = services.add_reply(thread, g.api_user, data["body"], data.get("language", "auto"))
     response = jsonify(_post_json(post))
@@ -157,7 +163,7 @@ def _post_json(post: Post) -> dict:
 
 def _post_or_404(post_id: int) -> Post:
     post = db.session.get(Post, post_id) if 0 < post_id <= MAX_ID else None
-    if post is None or post.is_deleted:
+    if post is None or post.is_deleted or not visibility.post_is_visible(post):
         raise ApiError(404, _l("No post with this id."))
     return post
 
@@ -176,8 +182,9 @@ def post_resource(post_id: int):
 @charged(EDITS)
 def edit_post(post_id: int):
     post = _post_or_404(post_id)
-    if post.author_id != g.api_user.id:
-        raise ApiError(403, _l("Only the author can edit a post."))
+    refusal = policy.edit_refusal(g.api_user, post)
+    if refusal is not None:
+        raise ApiError(403, refusal)
     first = services.is_first_post(post)
     # "title" is a field of every post's edit, as in the OpenAPI document: null (or left out) keeps the
     # title; a title for a reply, which has none, is refused.

@@ -38,6 +38,8 @@ def thread_summary(item: reading.ThreadTitle, language: str) -> dict:
         "created_at": iso(thread.created_at),
         "last_activity_at": iso(thread.last_activity_at),
         "url": external_url("api.get_thread", thread_id=thread.id),
+        "pinned": thread.pinned_at is not None,
+        "locked": thread.locked_at is not None,
     }
 
 
@@ -56,6 +58,7 @@ def post(view: reading.PostView, language: str) -> dict:
         "edited_at": iso(p.edited_at),
         "revision": p.revision,
         "deleted": p.is_deleted,
+        "hidden": p.is_hidden,  # only moderators ever get a hidden post
         "original_language": p.language,
         "language": None, "status": None, "engine": None, "model_version": None,
         "body": None, "body_html": None,

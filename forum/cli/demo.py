@@ -51,10 +51,12 @@ def _feature_seeds():
     """Each feature's own demo content (each is idempotent), after the members and threads exist."""
     from ..jobs_board import demo as jobs_board
     from ..library import demo as library
+    from ..moderation import demo as moderation
     from ..people import demo as people
     from ..questions import demo as questions
 
-    return [people.seed, questions.seed, jobs_board.seed, _attach_job_description_file, library.seed]
+    return [people.seed, questions.seed, jobs_board.seed, _attach_job_description_file, library.seed,
+            moderation.seed]
 
 
 def _attach_job_description_file(users, cities) -> None:

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from sqlalchemy import and_
 from sqlalchemy.orm import aliased, joinedload
 
+from .. import visibility
 from ..extensions import db
 from ..models import (BODY_FIELD, CategoryKind, FieldTranslation, JobStatus, Post, PostTranslation, Thread,
                       TranslationJob, User)
@@ -42,8 +43,10 @@ def _state(post: Post, translation: PostTranslation | None, job_status: JobStatu
 
 
 def post_views(query, language: str) -> list[PostView]:
-    """`query` selects Post rows (filtered, ordered, limited); translations come in the same query."""
-    posts = query.subquery()
+    """`query` selects Post rows (filtered, ordered, limited); translations come in the same query.
+
+    Only the posts the reader may see (forum/visibility.py), filtered before the query's limit."""
+    posts = query.where(visibility.visible_posts()).subquery()
     post = aliased(Post, posts)
     rows = db.session.execute(
         db.select(post, PostTranslation, TranslationJob.status)
@@ -107,6 +110,11 @@ def newest_activity(thread=Thread) -> tuple:
     return thread.last_activity_at.desc(), thread.id.desc()
 
 
+def pinned_first(thread=Thread) -> tuple:
+    """A category's order: pinned threads lead, each group by newest activity."""
+    return thread.pinned_at.is_(None), *newest_activity(thread)
+
+
 @dataclass
 class ThreadTitle:
     thread: Thread
@@ -114,36 +122,41 @@ class ThreadTitle:
     translated: bool
     # A question's accepted answer while it is neither deleted nor hidden (forum/questions/).
     accepted_post_id: int | None = None
+    hidden: bool = False  # its first post is hidden (only moderators get such a thread)
 
     @property
     def answered(self) -> bool:
         return self.accepted_post_id is not None
 
 
-def thread_titles(query, language: str) -> list[ThreadTitle]:
-    """Threads from `query` with their titles in the reader's language where translated."""
-    threads = query.subquery()
+def thread_titles(query, language: str, order=newest_activity) -> list[ThreadTitle]:
+    """Threads from `query` with their titles in the reader's language where translated; only the
+    threads the reader may see (forum/visibility.py). `order`: newest_activity or pinned_first."""
+    threads = query.where(visibility.visible_threads()).subquery()
     thread = aliased(Thread, threads)
     first, accepted = aliased(Post), aliased(Post)
     rows = db.session.execute(
-        db.select(thread, PostTranslation.title, PostTranslation.revision, first.revision, accepted.id)
+        db.select(thread, PostTranslation.title, PostTranslation.revision, first.revision, accepted.id,
+                  first.hidden_at)
         .outerjoin(first, first.id == thread.first_post_id)
         .outerjoin(accepted, and_(accepted.id == thread.accepted_post_id, accepted.deleted_at.is_(None),
                                   accepted.hidden_at.is_(None)))
         .outerjoin(PostTranslation, and_(PostTranslation.post_id == thread.first_post_id,
                                          PostTranslation.language == language))
         .options(joinedload(thread.author).joinedload(User.city), joinedload(thread.category))
-        .order_by(*newest_activity(thread))
+        .order_by(*order(thread))
     ).all()
     titles = []
-    for t, translated_title, translated_revision, post_revision, accepted_id in rows:
+    for t, translated_title, translated_revision, post_revision, accepted_id, hidden_at in rows:
         usable = (t.language != language and translated_title and translated_revision == post_revision)
         answer = accepted_id if t.category.kind == CategoryKind.QUESTIONS else None
-        titles.append(ThreadTitle(t, translated_title if usable else t.title, bool(usable), answer))
+        titles.append(ThreadTitle(t, translated_title if usable else t.title, bool(usable),
+                                  accepted_post_id=answer, hidden=hidden_at is not None))
     return titles
 
 
 def thread_title(thread: Thread, language: str) -> ThreadTitle:
+    """The thread's title; the caller has checked that the reader may see the thread."""
     return thread_titles(db.select(Thread).where(Thread.id == thread.id), language)[0]
 
 
@@ -156,21 +169,24 @@ def titles_by_thread(views: list[PostView], language: str) -> dict[int, ThreadTi
 
 
 def thread_counts() -> dict[int, int]:
-    """Threads per category id."""
+    """Threads per category id (those the reader may see)."""
     return dict(db.session.execute(
-        db.select(Thread.category_id, db.func.count(Thread.id)).group_by(Thread.category_id)).all())
+        db.select(Thread.category_id, db.func.count(Thread.id)).where(visibility.visible_threads())
+        .group_by(Thread.category_id)).all())
 
 
 def threads_page(language: str, page: int, per_page: int, category_id: int | None = None, where=None) -> "Page":
-    """One page of a thread list (all threads, or one category's), titles in `language`.
+    """One page of a thread list (all threads, or one category's: pinned first), titles in `language`.
     `where`: one more condition on Thread (e.g. the unanswered questions)."""
-    query, count = db.select(Thread), db.select(db.func.count(Thread.id))
+    query, count = db.select(Thread), db.select(db.func.count(Thread.id)).where(visibility.visible_threads())
+    order = newest_activity
     if category_id is not None:
         query, count = query.where(Thread.category_id == category_id), count.where(Thread.category_id == category_id)
+        order = pinned_first
     if where is not None:
         query, count = query.where(where), count.where(where)
     total = db.session.execute(count).scalar_one()
-    items = thread_titles(query.order_by(*newest_activity()).limit(per_page).offset((page - 1) * per_page), language)
+    items = thread_titles(query.order_by(*order()).limit(per_page).offset((page - 1) * per_page), language, order)
     return Page(page, per_page, total, items)
 
 
@@ -178,7 +194,13 @@ def posts_page(thread: Thread, language: str, page: int, per_page: int) -> "Page
     """One page of a thread's posts with their translations into `language`."""
     views = post_views(db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
                        .limit(per_page).offset((page - 1) * per_page), language)
-    return Page(page, per_page, thread.reply_count + 1, views)
+    # reply_count leaves hidden replies out (forum/moderation/services.py): right for members;
+    # a moderator's pages have the hidden ones too.
+    total = thread.reply_count + 1
+    if visibility.sees_hidden():
+        total += db.session.execute(db.select(db.func.count(Post.id)).where(
+            Post.thread_id == thread.id, Post.hidden_at.is_not(None), Post.id != thread.first_post_id)).scalar_one()
+    return Page(page, per_page, total, views)
 
 
 @dataclass

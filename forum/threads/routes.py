@@ -6,8 +6,10 @@ from markupsafe import Markup
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from .. import visibility
 from ..attachments import services as attachments
 from ..extensions import db
+from ..moderation import policy
 from ..models import Category, CategoryKind, Post, PostRevision, Thread
 from ..text import ascii_int
 from ..rate_limits import EDITS, POSTS, charged
@@ -30,7 +32,14 @@ def _post_or_404(post_id: int) -> Post:
     post = db.session.execute(
         db.select(Post).options(joinedload(Post.thread)).filter_by(id=post_id)
     ).scalar_one_or_none()
-    return post or abort(404)
+    if post is None or not visibility.post_is_visible(post):
+        abort(404)  # a hidden post is not there for members, not even its links and history
+    return post
+
+
+def _refused(message):
+    """403 with the reason on the page (a locked thread, a curated category)."""
+    return render_template("errors/error.html", code=403, message=message), 403
 
 
 @bp.app_template_global()
@@ -64,6 +73,8 @@ def category(slug: str):
 @charged(POSTS)
 def new_thread(slug: str):
     category = _category(slug)
+    if not policy.can_start_thread(current_user, category):
+        return _refused(policy.CURATED)
     if category.kind == CategoryKind.JOBS:  # a job description has its own form (forum/jobs_board)
         return redirect(url_for("jobs_board.new"))
     form = NewThreadForm()
@@ -80,6 +91,7 @@ def new_thread(slug: str):
 def thread(thread_id: int):
     thread = db.session.execute(
         db.select(Thread).options(joinedload(Thread.category)).filter_by(id=thread_id)
+        .where(visibility.visible_threads())
     ).scalar_one_or_none() or abort(404)
     from ..questions.reading import answer_state
 
@@ -95,7 +107,11 @@ def thread(thread_id: int):
 @login_required
 @charged(POSTS)
 def reply(thread_id: int):
-    thread = db.session.get(Thread, thread_id) or abort(404)
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or not visibility.thread_is_visible(thread):
+        abort(404)
+    if not policy.can_reply(current_user, thread):
+        return _refused(policy.LOCKED)
     form = ReplyForm()
     if form.validate_on_submit():
         with attachments.uploads(form.attachments.checked, current_user) as files:
@@ -116,8 +132,11 @@ def edit_post(post_id: int):
 
         if posting_for_thread(post.thread_id) is not None:
             return redirect(url_for("jobs_board.edit", thread_id=post.thread_id))
-    if post.author_id != current_user.id:
-        abort(403)
+    refusal = policy.edit_refusal(current_user, post)
+    if refusal is policy.NOT_AUTHOR:
+        abort(403)  # the usual page for someone else's post
+    if refusal is not None:
+        return _refused(refusal)
     if post.is_deleted:
         abort(404)
     first = services.is_first_post(post)
@@ -228,7 +247,8 @@ def post_link(post_id: int):
 
 def _post_url(post: Post) -> str:
     before = db.session.execute(
-        db.select(db.func.count(Post.id)).where(Post.thread_id == post.thread_id, Post.id < post.id)
+        db.select(db.func.count(Post.id)).where(Post.thread_id == post.thread_id, Post.id < post.id,
+                                                visibility.visible_posts())  # the reader's pages
     ).scalar_one()
     page = before // current_app.config["POSTS_PER_PAGE"] + 1
     return url_for("threads.thread", thread_id=post.thread_id, page=page if page > 1 else None) + f"#post-{post.id}"
