@@ -539,3 +539,29 @@ def test_demo_seed_attaches_a_pdf_once(app, member, make_thread):
     assert row.filename == "job-description.pdf"
     assert len(files_on_disk(app)) == 1
     assert files_on_disk(app)[0].read_bytes().startswith(b"%PDF-1.4")
+
+
+def test_a_replys_files_in_a_thread_whose_first_post_is_hidden_are_not_found(app, client, auth, member, make_user,
+                                                                              make_thread):
+    """Found by the hostile review: the reply itself is not hidden, its thread is."""
+    moderator = make_user(role="moderator")
+    other = make_user()
+    thread = make_thread(member)
+    auth.login(member)
+    reply_with(client, thread, file("map.png", png_bytes()))
+    [row] = attachment_rows()
+    url = f"/attachments/{row.id}/map.png"
+    first = db.session.get(Post, thread.first_post_id)
+    first.hidden_at, first.hidden_by_id = utcnow(), moderator.id
+    db.session.commit()
+    assert fetch(client, url).status_code == 404
+    assert fetch(client, url + "?inline=1").status_code == 404
+    assert client.post(f"/attachments/{row.id}/delete").status_code in (403, 404)
+    auth.logout()
+    assert fetch(client, url).status_code == 404
+    auth.login(other)
+    assert fetch(client, url).status_code == 404
+    auth.logout()
+    auth.login(moderator)
+    assert fetch(client, url).status_code == 200
+    assert db.session.get(Attachment, row.id) is not None

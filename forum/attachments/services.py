@@ -221,17 +221,19 @@ def for_posts(post_ids: Iterable[int]) -> dict[int, list[Attachment]]:
 
 
 def may_read(post: Post, user) -> bool:
-    """A post's files follow the post: never a deleted one's; a hidden one's for moderators only."""
+    """A post's files follow the post: never a deleted one's; a hidden one's (or one in a hidden
+    thread) for moderators only: the one visibility rule decides (forum/visibility.py)."""
+    from .. import visibility
+
     if post.is_deleted:
         return False
-    if post.is_hidden:
-        return bool(user is not None and user.is_authenticated and user.is_moderator)
-    return True
+    reader = user if user is not None and user.is_authenticated else None
+    return visibility.post_is_visible(post, reader)
 
 
 def may_change(post: Post, user) -> bool:
-    """The author, or a moderator, of a post that is still there."""
-    return not post.is_deleted and (post.author_id == user.id or user.is_moderator)
+    """The author, or a moderator, of a post that is still there and that they may see."""
+    return not post.is_deleted and (post.author_id == user.id or user.is_moderator) and may_read(post, user)
 
 
 def add_to_post(post: Post, uploader: User, upload: FileStorage) -> Attachment:
