@@ -9,7 +9,7 @@ def test_users_create_makes_the_first_admin_and_its_city(runner):
     assert result.exit_code == 0, result.output
     user = db.session.execute(db.select(User)).scalar_one()
     assert user.email == "admin@tucson.example.org" and user.role is Role.ADMIN
-    assert user.city.name == "Tucson" and user.city.default_language == "en"
+    assert user.city.name == "Tucson" and user.city.default_language == "en" and user.city.country == "US"
     assert user.check_password("a long enough password")
 
 
