@@ -34,44 +34,37 @@ def _back(thread: Thread):
     return redirect(url_for("threads.thread", thread_id=thread.id))
 
 
+def _toggle(thread_id: int, setter, on: bool, message: str):
+    """Pin/unpin and lock/unlock: the same checks, one setter of services.py, one message."""
+    thread = _thread(thread_id)
+    _checked(ModerationForm())
+    setter(thread, on)
+    flash(message, "success")
+    return _back(thread)
+
+
 @bp.post("/threads/<int:thread_id>/pin")
 @moderator_required
 def pin(thread_id: int):
-    thread = _thread(thread_id)
-    _checked(ModerationForm())
-    services.set_pinned(thread, True)
-    flash(_("The thread is pinned to the top of its category."), "success")
-    return _back(thread)
+    return _toggle(thread_id, services.set_pinned, True, _("The thread is pinned to the top of its category."))
 
 
 @bp.post("/threads/<int:thread_id>/unpin")
 @moderator_required
 def unpin(thread_id: int):
-    thread = _thread(thread_id)
-    _checked(ModerationForm())
-    services.set_pinned(thread, False)
-    flash(_("The thread is no longer pinned."), "success")
-    return _back(thread)
+    return _toggle(thread_id, services.set_pinned, False, _("The thread is no longer pinned."))
 
 
 @bp.post("/threads/<int:thread_id>/lock")
 @moderator_required
 def lock(thread_id: int):
-    thread = _thread(thread_id)
-    _checked(ModerationForm())
-    services.set_locked(thread, True)
-    flash(_("The thread is locked: members can no longer reply."), "success")
-    return _back(thread)
+    return _toggle(thread_id, services.set_locked, True, _("The thread is locked: members can no longer reply."))
 
 
 @bp.post("/threads/<int:thread_id>/unlock")
 @moderator_required
 def unlock(thread_id: int):
-    thread = _thread(thread_id)
-    _checked(ModerationForm())
-    services.set_locked(thread, False)
-    flash(_("The thread is open for replies again."), "success")
-    return _back(thread)
+    return _toggle(thread_id, services.set_locked, False, _("The thread is open for replies again."))
 
 
 @bp.post("/threads/<int:thread_id>/move")
