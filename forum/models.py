@@ -85,6 +85,21 @@ class LibraryTopic(str, enum.Enum):
     OTHER = "other"
 
 
+class FlagReason(str, enum.Enum):
+    SPAM = "spam"
+    OFF_TOPIC = "off_topic"
+    INAPPROPRIATE = "inappropriate"
+    PERSONAL_DATA = "personal_data"
+    OTHER = "other"
+    TRANSLATION = "translation"    # a bad machine translation into `Flag.language`
+
+
+class FlagResolution(str, enum.Enum):
+    DISMISSED = "dismissed"        # looked at, no action
+    HIDDEN = "hidden"              # the post was hidden
+    CORRECTED = "corrected"        # the translation was corrected
+
+
 class City(db.Model):
     __tablename__ = "cities"
     __table_args__ = (UniqueConstraint("name", "country", name="uq_cities_name_country"),)
@@ -119,6 +134,10 @@ class User(UserMixin, db.Model):
     # Optional profile fields the member edits (shown on the profile page).
     position: Mapped[str | None] = mapped_column(String(120))
     department: Mapped[str | None] = mapped_column(String(120))
+    # Reader controls: languages the member reads (comma-separated codes; posts written in them
+    # are shown in the original) and "originals first everywhere".
+    read_languages: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    originals_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     city: Mapped[City] = relationship(back_populates="members")
@@ -266,6 +285,8 @@ class Post(db.Model):
     # Hidden by a moderator: gone for members everywhere (pages, lists, search, API, exports).
     hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The author asked for no machine translation (a legal text): readers get the original, with a note.
+    no_machine_translation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     thread: Mapped[Thread] = relationship(back_populates="posts", foreign_keys=[thread_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -329,6 +350,8 @@ class TranslationJob(db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why the translation guardrails found this job's output suspect (a loop, a truncation...), if they did.
+    suspect_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -352,6 +375,10 @@ class PostTranslation(db.Model):
     model_version: Mapped[str] = mapped_column(String(120))
     source_hash: Mapped[str] = mapped_column(String(64))
     translated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Kept but flagged by the guardrails (no other engine could redo it): shown, and queued for review.
+    suspect_reason: Mapped[str | None] = mapped_column(String(200))
+    # A glossary change touched a term of this post: `retranslate --stale` redoes it.
+    stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class TranslationMemoryEntry(db.Model):
@@ -393,6 +420,7 @@ class FieldTranslation(db.Model):
     model_version: Mapped[str] = mapped_column(String(120))
     source_hash: Mapped[str] = mapped_column(String(64))
     translated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class JobPosting(db.Model):
@@ -455,3 +483,102 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     post: Mapped[Post] = relationship()
+
+
+class Flag(db.Model):
+    """A member's report on a post (or the guardrails' own, with no reporter): one per member and post."""
+
+    __tablename__ = "flags"
+    __table_args__ = (UniqueConstraint("post_id", "reporter_id", name="uq_flags_post_reporter"),
+                      Index("ix_flags_resolved_at_post_id", "resolved_at", "post_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: the guardrails
+    reason: Mapped[FlagReason] = mapped_column(_enum(FlagReason))
+    language: Mapped[str | None] = mapped_column(String(2))  # the translation reported (reason "translation")
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[FlagResolution | None] = mapped_column(_enum(FlagResolution))
+
+    post: Mapped[Post] = relationship()
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class AuditEntry(db.Model):
+    """One moderation or administration action. Append-only: no route, no API and (migration 0008)
+    database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: a command or the system
+    action: Mapped[str] = mapped_column(String(40), index=True)       # e.g. "post.hide", "user.role"
+    target_type: Mapped[str] = mapped_column(String(20))              # "post", "thread", "user", "invite"...
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    before: Mapped[str | None] = mapped_column(Text)                   # JSON, where it applies
+    after: Mapped[str | None] = mapped_column(Text)                    # JSON, where it applies
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class TranslationCorrection(db.Model):
+    """A person's correction of a post's (and a first post's title) machine translation into one language.
+
+    Stored apart from PostTranslation so no later job overwrites it. Current while `revision` is the
+    post's revision; after an edit it is kept, out of date, shown only on request.
+    """
+
+    __tablename__ = "translation_corrections"
+    __table_args__ = (UniqueConstraint("post_id", "language", name="uq_translation_corrections_post_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    revision: Mapped[int] = mapped_column(Integer)     # the post revision it corrects
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64))
+    corrector_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship()
+    corrector: Mapped[User] = relationship()
+
+
+class GlossaryTerm(db.Model):
+    """A managed glossary entry. kind "keep": `term` is never translated (any pair, languages empty).
+    kind "prefer": `term` in `source_language` becomes `translation` in `target_language`.
+    Plural forms are optional (derived when empty, see forum/glossary/)."""
+
+    __tablename__ = "glossary_terms"
+    __table_args__ = (UniqueConstraint("kind", "source_language", "target_language", "term_key",
+                                       name="uq_glossary_terms_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))                       # "keep" | "prefer"
+    source_language: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    target_language: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    term: Mapped[str] = mapped_column(String(120))
+    term_key: Mapped[str] = mapped_column(String(120))                  # casefolded term: one entry per term
+    term_plural: Mapped[str | None] = mapped_column(String(120))
+    translation: Mapped[str | None] = mapped_column(String(120))
+    translation_plural: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
