@@ -1,4 +1,5 @@
-"""Creating and revoking invitations: shared by the admin pages and the command line."""
+"""Creating and revoking invitations: shared by the admin pages and the command line. Each is in
+the audit log (a command's entry has no actor)."""
 from __future__ import annotations
 
 import secrets
@@ -7,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import update
 
+from .audit import record
 from .extensions import db
 from .models import City, Invite, Role, User, utcnow
 from .urls import external_url
@@ -24,6 +26,9 @@ def create_invite(email: str, city: City, role: Role, created_by: User | None = 
         expires_at=utcnow() + timedelta(days=current_app.config["INVITE_DAYS"]),
     )
     db.session.add(invite)
+    db.session.flush()  # its id, for the audit entry
+    record("invite.create", "invite", invite.id, actor=created_by,
+           after={"email": invite.email, "role": role.value, "city": city.name, "city_id": city.id})
     db.session.commit()
     return invite, invite_link(token)
 
@@ -32,12 +37,14 @@ def revoke_invites(*conditions) -> int:
     """Revoke the unused, unrevoked invitations matching `conditions` (e.g. Invite.id == 3);
     returns how many. Conditional, so an invitation being accepted right now is either used or
     revoked, never both."""
-    count = db.session.execute(
+    rows = db.session.execute(
         update(Invite).where(Invite.used_at.is_(None), Invite.revoked_at.is_(None), *conditions)
-        .values(revoked_at=utcnow())
-    ).rowcount
+        .values(revoked_at=utcnow()).returning(Invite.id, Invite.email)
+    ).all()
+    for invite_id, email in rows:
+        record("invite.revoke", "invite", invite_id, before={"email": email})
     db.session.commit()
-    return count
+    return len(rows)
 
 
 def invite_link(token: str) -> str:

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit import record
 from ..auth.caching import no_store
 from ..countries import UNKNOWN, country_name, sort_key
 from ..extensions import db
@@ -29,6 +30,15 @@ def _city_taken(name: str, country: str, except_id: int | None = None) -> bool:
     return db.session.execute(query).first() is not None
 
 
+def _city_fields(city: City) -> dict:
+    return {"name": city.name, "country": city.country, "default_language": city.default_language}
+
+
+def _changed(these: dict, others: dict) -> dict:
+    """The items of `these` that differ in `others`: what an edit changed, for the audit log."""
+    return {key: value for key, value in these.items() if others.get(key) != value}
+
+
 @bp.route("/cities", methods=["GET", "POST"])
 @admin_required
 def cities():
@@ -37,8 +47,10 @@ def cities():
         if _city_taken(form.name.data, form.country.data):
             form.name.errors.append(_("This city is already in the network."))
         else:
-            db.session.add(City(name=form.name.data, country=form.country.data,
-                                default_language=form.default_language.data))
+            city = City(name=form.name.data, country=form.country.data, default_language=form.default_language.data)
+            db.session.add(city)
+            db.session.flush()  # its id, for the audit entry
+            record("city.create", "city", city.id, after=_city_fields(city))
             db.session.commit()
             flash(_("City added."), "success")
             return redirect(url_for("admin.cities"))
@@ -55,8 +67,12 @@ def edit_city(city_id: int):
         if _city_taken(form.name.data, form.country.data, except_id=city.id):
             form.name.errors.append(_("This city is already in the network."))
         else:
+            before = _city_fields(city)
             city.name, city.country = form.name.data, form.country.data
             city.default_language = form.default_language.data
+            after = _city_fields(city)
+            if before != after:
+                record("city.edit", "city", city.id, before=_changed(before, after), after=_changed(after, before))
             db.session.commit()
             flash(_("City saved."), "success")
             return redirect(url_for("admin.cities"))
@@ -116,8 +132,12 @@ def member(user_id: int):
         if user.id == current_user.id and (form.role.data != "admin" or form.status.data == "suspended"):
             flash(_("You cannot remove your own administrator rights or suspend yourself."), "error")
         else:
+            if user.role.value != form.role.data:
+                record("user.role", "user", user.id, before={"role": user.role.value}, after={"role": form.role.data})
             user.role = Role(form.role.data)
             suspending = form.status.data == "suspended" and not user.suspended
+            if suspending or (user.suspended and form.status.data != "suspended"):
+                record("user.suspend" if suspending else "user.unsuspend", "user", user.id)
             user.suspended = form.status.data == "suspended"  # suspending also ends their sessions (models.User)
             if suspending:
                 # Tokens are refused while suspended; revoked, they stay dead when the suspension is lifted.

@@ -37,5 +37,5 @@ def restore_post(post_id: int):
         deletion.check_restore(g.api_user, post)
     except deletion.RestoreRefused as refusal:
         raise ApiError(403, refusal.message)
-    services.restore_post(post)
+    services.restore_post(post, by=g.api_user)
     return _post_json(post)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from ..audit.log import REASON_MAX
 from ..extensions import db
 from ..models import Category, Thread
 from ..moderation import services
@@ -60,7 +61,10 @@ def hide_post(post_id: int):
     _moderator()
     post = _post_or_404(post_id)
     if request.method == "POST":
-        services.hide(post, g.api_user)
+        # An optional body {"reason": "..."} for the audit log; no body at all is fine.
+        reason = json_body({"reason": Field(required=False, max_length=REASON_MAX)}).get("reason") \
+            if request.content_length or request.mimetype else None
+        services.hide(post, g.api_user, reason=reason)
     else:
         services.restore(post)
     return jsonify(_post_json(post))

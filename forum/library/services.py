@@ -6,6 +6,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 
 from .. import jobs
+from ..audit import record
 from ..extensions import db
 from ..models import FieldTranslation, LibraryEntry, LibraryTopic, Post, Thread, TranslationJob, User, utcnow
 from ..threads.services import resolve_language
@@ -53,6 +54,7 @@ def promote(thread: Thread, moderator: User, summary: str, language: str, topic:
     except IntegrityError:  # unique thread_id: a second moderator's promote of the same thread
         db.session.rollback()
         raise AlreadyInLibrary(thread.id) from None
+    record("library.promote", "thread", thread.id, actor=moderator, after=_fields(entry))
     _commit_with_jobs(post)
     return entry
 
@@ -65,11 +67,17 @@ def update(entry: LibraryEntry, editor: User, summary: str, language: str, topic
         # Re-detect only for a new text: saving a topic must not flip a language a moderator chose.
         language = entry.summary_language if summary == entry.summary else resolve_language(language, summary, editor)
     summary_changed = summary != entry.summary or language != entry.summary_language
+    before = _fields(entry)
     entry.topic, entry.city_id, entry.updated_at = topic, city_id, utcnow()
+    entry.summary, entry.summary_language = summary, language
+    after = _fields(entry)
+    if before != after:  # saving the form unchanged is no action
+        record("library.edit", "thread", entry.thread_id, actor=editor,
+               before={k: v for k, v in before.items() if after[k] != v},
+               after={k: v for k, v in after.items() if before[k] != v})
     if not summary_changed:
         db.session.commit()
         return entry
-    entry.summary, entry.summary_language = summary, language
     # In SQL: two concurrent edits get two revisions, never the same one for different texts.
     entry.summary_revision = LibraryEntry.summary_revision + 1
     post = first_post(entry.thread)
@@ -80,6 +88,7 @@ def update(entry: LibraryEntry, editor: User, summary: str, language: str, topic
 def remove(entry: LibraryEntry) -> None:
     """Out of the library: its queued summary jobs are superseded and its translations dropped."""
     post = first_post(entry.thread)
+    record("library.remove", "thread", entry.thread_id, before=_fields(entry))
     db.session.delete(entry)
     db.session.flush()
     if post is not None:
@@ -87,6 +96,12 @@ def remove(entry: LibraryEntry) -> None:
         db.session.execute(delete(FieldTranslation).where(FieldTranslation.post_id == post.id,
                                                           FieldTranslation.field == FIELD))
     db.session.commit()
+
+
+def _fields(entry: LibraryEntry) -> dict:
+    """What the audit log keeps of an entry, before and after a change."""
+    return {"summary": entry.summary, "summary_language": entry.summary_language,
+            "topic": entry.topic.value if entry.topic else None, "city_id": entry.city_id}
 
 
 def _next_revision(post: Post | None) -> int:

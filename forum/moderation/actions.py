@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Category, Post, Thread
 from ..permissions import moderator_required
 from . import bp, policy, services
-from .forms import ModerationForm, MoveThreadForm
+from .forms import HideForm, ModerationForm, MoveThreadForm
 
 
 def _thread(thread_id: int) -> Thread:
@@ -85,8 +85,13 @@ def move(thread_id: int):
 @moderator_required
 def hide(post_id: int):
     post = _post(post_id)
-    _checked(ModerationForm())
-    services.hide(post, current_user)
+    form = HideForm()
+    if not form.validate_on_submit():
+        if "reason" not in form.errors:
+            abort(400)
+        flash(form.errors["reason"][0], "error")  # a reason too long: nothing is hidden
+        return redirect(url_for("threads.post_link", post_id=post.id))
+    services.hide(post, current_user, reason=form.reason.data)
     flash(_("The post is hidden: members no longer see it."), "success")
     return redirect(url_for("threads.post_link", post_id=post.id))
 

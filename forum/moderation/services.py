@@ -1,6 +1,7 @@
 """Moderators' writes on threads and posts: pin, lock, move, hide, restore.
 
-Each is idempotent (pinning a pinned thread changes nothing) and commits at once. Hiding moves a
+Each is idempotent (pinning a pinned thread changes nothing, and records nothing) and commits at once,
+with its audit entry (forum/audit) in the same transaction. Hiding moves a
 thread's reply count with a conditional UPDATE, so two moderators hiding the same reply at the same
 moment count it once: the count members see stays the number of replies they can read.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from ..audit import record
 from ..extensions import db
 from ..models import Category, Post, Thread, User, utcnow
 
@@ -15,33 +17,42 @@ from ..models import Category, Post, Thread, User, utcnow
 def set_pinned(thread: Thread, pinned: bool) -> None:
     if pinned and thread.pinned_at is None:
         thread.pinned_at = utcnow()
-    elif not pinned:
+        record("thread.pin", "thread", thread.id)
+    elif not pinned and thread.pinned_at is not None:
         thread.pinned_at = None
+        record("thread.unpin", "thread", thread.id)
     db.session.commit()
 
 
 def set_locked(thread: Thread, locked: bool) -> None:
     if locked and thread.locked_at is None:
         thread.locked_at = utcnow()
-    elif not locked:
+        record("thread.lock", "thread", thread.id)
+    elif not locked and thread.locked_at is not None:
         thread.locked_at = None
+        record("thread.unlock", "thread", thread.id)
     db.session.commit()
 
 
 def move(thread: Thread, category: Category) -> None:
-    thread.category_id = category.id
+    if thread.category_id != category.id:
+        record("thread.move", "thread", thread.id, before={"category": thread.category.slug},
+               after={"category": category.slug})
+        thread.category_id = category.id
     db.session.commit()
     db.session.refresh(thread)  # the `category` relationship follows the new id
 
 
-def hide(post: Post, moderator: User) -> bool:
+def hide(post: Post, moderator: User, reason: str | None = None) -> bool:
     """Hide the post from members; False if it was hidden already."""
     changed = db.session.execute(
         update(Post).where(Post.id == post.id, Post.hidden_at.is_(None))
         .values(hidden_at=utcnow(), hidden_by_id=moderator.id).execution_options(synchronize_session=False)
     ).rowcount == 1
-    if changed and post.thread.first_post_id != post.id:
-        _count_reply(post.thread_id, -1)
+    if changed:
+        record("post.hide", "post", post.id, actor=moderator, reason=reason)
+        if post.thread.first_post_id != post.id:
+            _count_reply(post.thread_id, -1)
     db.session.commit()
     db.session.refresh(post)
     return changed
@@ -53,8 +64,10 @@ def restore(post: Post) -> bool:
         update(Post).where(Post.id == post.id, Post.hidden_at.is_not(None))
         .values(hidden_at=None, hidden_by_id=None).execution_options(synchronize_session=False)
     ).rowcount == 1
-    if changed and post.thread.first_post_id != post.id:
-        _count_reply(post.thread_id, +1)
+    if changed:
+        record("post.restore", "post", post.id)
+        if post.thread.first_post_id != post.id:
+            _count_reply(post.thread_id, +1)
     db.session.commit()
     db.session.refresh(post)
     return changed

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..audit import record
 from ..extensions import db
 from ..models import CategoryKind, Post, Thread, User
 
@@ -50,7 +51,9 @@ def accept(thread: Thread, post: Post, user: User) -> None:
     if not may_accept(user, thread):
         raise NotAllowed()
     check_acceptable(thread, post)
-    thread.accepted_post_id = post.id
+    if thread.accepted_post_id != post.id:
+        _audit("question.accept", thread, user, post.id)
+        thread.accepted_post_id = post.id
     db.session.commit()
 
 
@@ -59,5 +62,14 @@ def clear(thread: Thread, user: User) -> None:
     if not may_accept(user, thread):
         raise NotAllowed()
     if thread.accepted_post_id is not None:
+        _audit("question.clear", thread, user, None)
         thread.accepted_post_id = None
         db.session.commit()
+
+
+def _audit(action: str, thread: Thread, user: User, accepted: int | None) -> None:
+    """A moderator deciding the answer of someone else's question is a moderation action; the asker's own
+    choice is not."""
+    if user.id != thread.author_id:
+        record(action, "thread", thread.id, actor=user, before={"accepted_post_id": thread.accepted_post_id},
+               after={"accepted_post_id": accepted})

@@ -213,7 +213,7 @@ def restore_post(post_id: int):
     except deletion.RestoreRefused as refusal:
         return render_template("errors/error.html", code=403, message=refusal.message), 403
     if RestorePostForm().validate_on_submit():
-        services.restore_post(post)
+        services.restore_post(post, by=current_user)
         flash(_("The post is restored."), "success")
     return redirect(_post_url(post))
 

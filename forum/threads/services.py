@@ -10,9 +10,10 @@ from typing import Callable, Iterable, Protocol, Sequence
 
 from translation import detect_language
 
-from .. import jobs
+from .. import jobs, visibility
 from sqlalchemy import update
 
+from ..audit import record
 from ..extensions import db
 from ..models import Category, Post, PostRevision, Thread, TranslationJob, User, utcnow
 from ..rendering import render_markdown
@@ -102,14 +103,21 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
 
 def delete_post(post: Post, by: User | None = None) -> None:
     """Soft delete: the text stays in the history for moderators, readers see a placeholder.
-    `by`: who deleted it (the author may undo their own deletion for a while: deletion.py)."""
+    `by`: who deleted it (the author may undo their own deletion for a while: deletion.py). A moderator
+    deleting someone else's post is a moderation action: it is in the audit log."""
+    if by is not None and by.id != post.author_id:
+        record("post.delete", "post", post.id, actor=by)
     post.deleted_at = utcnow()
     post.deleted_by_id = by.id if by is not None else None
     db.session.commit()
 
 
-def restore_post(post: Post) -> None:
-    """Undo a deletion (who may: deletion.check_restore). A restored accepted answer is the answer again."""
+def restore_post(post: Post, by: User | None = None) -> None:
+    """Undo a deletion (who may: deletion.check_restore). A restored accepted answer is the answer again.
+    `by` (default: who is reading): a moderator restoring someone else's post is in the audit log."""
+    by = by if by is not None else visibility.reader()
+    if by is not None and by.id != post.author_id:
+        record("post.undelete", "post", post.id, actor=by, before={"deleted_by_id": post.deleted_by_id})
     post.deleted_at = None
     post.deleted_by_id = None
     db.session.commit()
