@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .attachments import bp as attachments_bp
+    from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
     from .library import bp as library_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(questions_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(audit_bp)
     register_error_handlers(app)
 
 

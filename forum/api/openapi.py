@@ -211,6 +211,69 @@ def _jobs_schemas() -> dict:
     }
 
 
+def _hide(paths: dict) -> dict:
+    """Hiding takes an optional body: a reason for the audit log."""
+    from ..audit.log import REASON_MAX
+
+    paths["post"]["requestBody"] = {"required": False, "content": {"application/json": {"schema": {
+        "type": "object", "additionalProperties": False,
+        "properties": {"reason": {**_text(REASON_MAX), "type": ["string", "null"],
+                                  "description": "Why (kept in the audit log)."}}}}}}
+    paths["post"]["responses"].update(_errors(400, 413, 415, 422))
+    return paths
+
+
+def _audit_paths() -> dict:
+    """GET /audit (forum/api/audit.py): administrators only; the same filters as /admin/audit."""
+    from ..audit.reading import ACTION_MAX, ACTOR_MAX, TARGET_TYPE_MAX
+
+    def text(name: str, max_length: int, description: str) -> dict:
+        return {"name": name, "in": "query", "required": False,
+                "schema": {"anyOf": [_text(max_length, "query"), EMPTY]}, "description": description}
+
+    def day(name: str, description: str) -> dict:
+        return {"name": name, "in": "query", "required": False,
+                "schema": {"anyOf": [{"type": "string", "format": "date"}, EMPTY]}, "description": description}
+
+    target_id = {"name": "target_id", "in": "query", "required": False,
+                 "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, EMPTY]},
+                 "description": "The target's id."}
+    return {"/audit": {"get": {
+        "operationId": "listAudit",
+        "summary": "The audit log, newest first (administrators; 403 for anyone else)",
+        "description": "Every moderation and administration action: who (actor; null for a command), what "
+                       "(action, and its description in the reader's language), on what (target_type, "
+                       "target_id), why (reason) and before/after where it applies. Read only: nobody can "
+                       "edit or delete an entry. Parameters are checked before the role (422 for anyone).",
+        "parameters": [text("action", ACTION_MAX, "An action code, e.g. post.hide, user.role."),
+                       text("actor", ACTOR_MAX, "A member's id, or part of their display name."),
+                       text("target_type", TARGET_TYPE_MAX, "post, thread, user, city, invite…"),
+                       target_id, day("since", "From this day (UTC), YYYY-MM-DD."),
+                       day("until", "Until this day (UTC) included, YYYY-MM-DD."), PAGE_PARAM, LANG_PARAM],
+        "responses": {"200": _json(_ref("AuditList"), "A page of entries"), **_errors(*AUTH_ERRORS, 403, 422)}}}}
+
+
+def _audit_schemas() -> dict:
+    entry = {"id": {"type": "integer"}, "action": {"type": "string"},
+             "description": {"type": "string", "description": "The action in the reader's language (its code "
+                                                              "when the forum has no words for it)."},
+             "actor": {"anyOf": [_ref("Author"), {"type": "null"}]},
+             "target_type": {"type": "string"}, "target_id": {"type": ["integer", "null"]},
+             "reason": NULLABLE_TEXT,
+             "before": {"description": "JSON: the changed fields before, or null."},
+             "after": {"description": "JSON: the changed fields after, or null."},
+             "created_at": DATE}
+    return {
+        "AuditEntry": {"type": "object", "additionalProperties": False, "required": list(entry),
+                       "properties": entry},
+        "AuditList": {"type": "object", "additionalProperties": False,
+                      "required": ["entries", "page", "pages", "total", "language"],
+                      "properties": {"entries": {"type": "array", "items": _ref("AuditEntry")},
+                                     "page": {"type": "integer"}, "pages": {"type": "integer"},
+                                     "total": {"type": "integer"}, "language": LANG}},
+    }
+
+
 def _moderation_paths(category: dict) -> dict:
     """Moderators' endpoints (forum/api/moderation.py): 403 for members, 404 for unknown ids."""
     def thread_param() -> list:
@@ -239,8 +302,8 @@ def _moderation_paths(category: dict) -> dict:
                 "properties": {"category": category}}}}},
             "responses": {"200": _json(_ref("ThreadSummary"), "The moved thread"),
                           **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}},
-        "/posts/{post_id}/hide": toggle("hidePost", "Hide a post from members (moderators)",
-                                        "Restore a hidden post (moderators)", "Post", "post_id"),
+        "/posts/{post_id}/hide": _hide(toggle("hidePost", "Hide a post from members (moderators)",
+                                              "Restore a hidden post (moderators)", "Post", "post_id")),
     }
 
 
@@ -379,6 +442,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                "machine translation where there is one, otherwise null. Published under `license`.",
                 "responses": {"200": _json(_ref("LibraryExport"), "The library"), **_errors(*AUTH_ERRORS)}}},
             **_jobs_paths(),
+            **_audit_paths(),
             "/members/{user_id}": {"get": {
                 "operationId": "getMember", "summary": "A member's profile (never their e-mail)",
                 "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}},
@@ -546,6 +610,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "LibraryEntry": {"type": "object", "additionalProperties": False,
                                  "required": list(LIBRARY_ENTRY_PROPERTIES), "properties": LIBRARY_ENTRY_PROPERTIES},
                 **_jobs_schemas(),
+                **_audit_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,

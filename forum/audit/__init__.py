@@ -8,3 +8,4 @@ from flask import Blueprint
 bp = Blueprint("audit", __name__)
 
 from .log import record  # noqa: E402,F401
+from . import routes  # noqa: E402,F401
