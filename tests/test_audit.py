@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from forum.extensions import db
-from forum.models import AuditEntry, Invite, LibraryTopic, Post, Thread, User, utcnow
+from forum.models import AuditEntry, Invite, LibraryTopic, Post, Thread, utcnow
 from forum.tokens import create_token
 
 
@@ -434,3 +434,27 @@ def test_user_model_has_no_audit_leak_in_member_api(client, member, admin):
     db.session.commit()
     body = Api(client, member).get(f"/members/{member.id}").get_data(as_text=True)
     assert "secret reason" not in body
+
+
+def test_a_moderator_editing_someone_elses_post_or_removing_their_file_is_recorded(client, auth, moderator, member,
+                                                                                   make_thread):
+    from test_attachments import attachment_rows, file, pdf_bytes, png_bytes, reply_with
+
+    thread = make_thread(member)
+    auth.login(member)
+    reply_with(client, thread, file("a.pdf", pdf_bytes()), file("b <i>x</i>.png", png_bytes()))
+    first, second = attachment_rows()
+    second_id, second_name = second.id, second.filename
+    reply = db.session.get(Post, first.post_id)
+    client.post(f"/p/{reply.id}/edit", data={"body": "My own edit", "language": "en"})
+    client.post(f"/attachments/{first.id}/delete")  # the author's own: not moderation
+    assert entries() == []
+    auth.logout()
+    auth.login(moderator)
+    assert client.post(f"/p/{reply.id}/edit", data={"body": "Edited by a moderator", "language": "en"}
+                       ).status_code == 302
+    assert_entry(only("post.edit"), moderator, "post", reply.id, {"revision": 2}, {"revision": 3})
+    assert Api(client, moderator).delete(f"/attachments/{second_id}").status_code == 204
+    assert_entry(entries("attachment.remove")[0], moderator, "post", reply.id,
+                 {"attachment_id": second_id, "filename": second_name})
+    assert len(entries()) == 2

@@ -17,6 +17,8 @@ from flask import current_app
 from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
+from .. import visibility
+from ..audit import record
 from ..extensions import db
 from ..models import Attachment, Post, User
 from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS
@@ -246,6 +248,10 @@ def add_to_post(post: Post, uploader: User, upload: FileStorage) -> Attachment:
 
 
 def remove(attachment: Attachment) -> None:
+    remover = visibility.reader()
+    if remover is not None and remover.id != attachment.post.author_id:  # a moderator's removal: audited
+        record("attachment.remove", "post", attachment.post_id, actor=remover,
+               before={"attachment_id": attachment.id, "filename": attachment.filename})
     commit_changes(attachment.post, [Removal(attachment)])
 
 

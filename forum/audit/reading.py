@@ -27,6 +27,8 @@ ACTIONS = {
     "post.restore": _l("made a hidden post visible again"),
     "post.delete": _l("deleted someone else's post"),
     "post.undelete": _l("restored someone else's deleted post"),
+    "post.edit": _l("edited someone else's post"),
+    "attachment.remove": _l("removed a file from someone else's post"),
     "question.accept": _l("chose the accepted answer of someone else's question"),
     "question.clear": _l("cleared the accepted answer of someone else's question"),
     "library.promote": _l("promoted a thread to the library"),

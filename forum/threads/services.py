@@ -92,6 +92,9 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
             change.discard()
         raise EditConflict(post.id)
     db.session.refresh(post)
+    if editor.id != post.author_id:  # a moderator's edit of someone else's post (the text is in the history)
+        record("post.edit", "post", post.id, actor=editor, before={"revision": expected},
+               after={"revision": expected + 1})
     if title is not None:
         post.thread.title = title
         post.thread.language = language
