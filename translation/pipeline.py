@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from translation.engines.base import Engine, EngineStatus, PairInfo
 from translation.errors import EngineError, NoEngineAvailable, TranslationError, UnsupportedPair
@@ -157,8 +157,12 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
     def check(t: str, output: str) -> str | None:
         return check_run(t, output, source, target, soft=soft[t])
 
-    final, missing = _translate_runs(engine, info, distinct, memory)
-    # memory hits are checked too: an entry stored before the guardrails existed may be a loop
+    def clean(t: str, output: str) -> bool:
+        return check(t, output) is None
+
+    # a remembered run that fails the check (stored before the guardrails, or before an engine
+    # fix) is asked again rather than served
+    final, missing = _translate_runs(engine, info, distinct, memory, clean)
     suspect = {t: reason for t in distinct if (reason := check(t, final[t])) is not None}
     if memory is not None:
         memory.put_many({_key(info, t): final[t] for t in missing if t not in suspect})
@@ -168,7 +172,7 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
         if not suspect:
             break
         try:
-            outputs, sent = _translate_runs(other, other_info, list(suspect), memory)
+            outputs, sent = _translate_runs(other, other_info, list(suspect), memory, clean)
         except Exception as exc:  # the fallback failing must not lose the first engine's work
             log.warning("fallback engine %s failed: %r", other_info.engine, exc)
             continue
@@ -193,16 +197,16 @@ def _key(info: PairInfo, text: str) -> MemoryKey:
     return MemoryKey(info.engine, info.model_version, info.source, info.target, text_hash(text))
 
 
-def _translate_runs(engine: Engine, info: PairInfo, texts: list[str],
-                    memory: TranslationMemory | None) -> tuple[dict[str, str], list[str]]:
-    """Outputs for distinct runs, from the memory or one engine call; and the runs sent.
-    Nothing is stored: the caller stores what passed the guardrails."""
+def _translate_runs(engine: Engine, info: PairInfo, texts: list[str], memory: TranslationMemory | None,
+                    accept: Callable[[str, str], bool]) -> tuple[dict[str, str], list[str]]:
+    """Outputs for distinct runs, from the memory (the entries `accept` takes) or one engine
+    call; and the runs sent. Nothing is stored: the caller stores what passed the guardrails."""
     source, target = info.source, info.target
     known: dict[str, str] = {}
     if memory is not None and texts:
         keys = {t: _key(info, t) for t in texts}
         found = memory.get_many(list(keys.values()))
-        known = {t: found[k] for t, k in keys.items() if k in found}
+        known = {t: found[k] for t, k in keys.items() if k in found and accept(t, found[k])}
     missing = [t for t in texts if t not in known]
     if missing:
         try:

@@ -192,12 +192,17 @@ def test_a_failing_fallback_keeps_the_first_output():
     assert result.suspect == ("repetition: 'matriculados' x8",) and result.engine == "argos"
 
 
-def test_a_suspect_memory_entry_is_checked_too():
+def test_a_suspect_memory_entry_is_asked_again():
     memory = InMemoryMemory()
     run = "This one will loop, sadly, in the first engine."
-    memory.put_many({MemoryKey("argos", "1", "en", "es", text_hash(run)): "bucle " * 6})
-    result = Translator([Engine("argos", str), Engine("apertium", good)], memory=memory).translate(DOC, "en", "es")
-    assert f"bueno: {run}" in result.text and result.fallback == ("repetition: 'bucle' x6",)
+    memory.put_many({MemoryKey("argos", "1", "en", "es", text_hash(run)): "bucle " * 6})  # from before a fix
+    first, second = Engine("argos", lambda t: f"fixed: {t}"), Engine("apertium", good)
+    result = Translator([first, second], memory=memory).translate(DOC, "en", "es")
+    assert first.calls == [["A normal paragraph about buses.", run]] and second.calls == []
+    assert f"fixed: {run}" in result.text and result.suspect == result.fallback == ()
+    # still looping: the second engine redoes it
+    result = Translator([Engine("argos", looping), second], memory=InMemoryMemory()).translate(DOC, "en", "es")
+    assert f"bueno: {run}" in result.text and result.fallback == ("repetition: 'matriculados' x8",)
 
 
 def test_routes_lists_each_engine_once_best_first():
