@@ -207,3 +207,17 @@ def test_real_apertium_never_flags_normal_forum_posts(member, make_thread, set_e
         assert [j.suspect_reason for j in stored_jobs(post_id)] == [None, None]
         assert _guardrail_flags(post_id) == []
     assert "Suspect translations (guardrails): 0" in runner.invoke(args=["translation", "status"]).output
+
+
+def test_the_translate_command_reports_suspect_runs_on_stderr(tmp_path, monkeypatch):
+    from forum import create_app
+    from forum.cli import translation as cli
+    from translation import Translator
+
+    monkeypatch.setattr(cli, "_translator", lambda: Translator([LoopingEngine()]))
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "ARGOS_DATA_DIR": str(tmp_path / "argos"), "APERTIUM_ENABLED": False})
+    result = app.test_cli_runner().invoke(cli.translation_cli, ["translate", BODY, "-s", "es", "-t", "en"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == " ".join(["enrolled"] * 9)
+    assert result.stderr.strip() == "suspect run: repetition: 'enrolled' x9"
