@@ -176,13 +176,13 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
         except Exception as exc:  # the fallback failing must not lose the first engine's work
             log.warning("fallback engine %s failed: %r", other_info.engine, exc)
             continue
-        clean = {t: o for t, o in outputs.items() if check(t, o) is None}
+        better = {t: o for t, o in outputs.items() if check(t, o) is None}
         if memory is not None:
-            memory.put_many({_key(other_info, t): o for t, o in clean.items() if t in sent})
-        for t, o in clean.items():
+            memory.put_many({_key(other_info, t): o for t, o in better.items() if t in sent})
+        for t, o in better.items():
             final[t] = o
             fixed[t] = suspect.pop(t)
-        if clean and other_info.engine not in used:
+        if better and other_info.engine not in used:
             used.append(other_info.engine)
 
     translated = assemble(runs, [final[t] for t in texts])

@@ -184,6 +184,14 @@ def test_when_the_fallback_is_suspect_too_the_first_output_is_kept():
     assert result.suspect == ("repetition: 'matriculados' x8",) and result.engine == "argos"
 
 
+def test_fallbacks_are_tried_in_order_until_one_is_clean():
+    first, second = Engine("argos", looping), Engine("apertium", lambda t: "sí " * 9 if "loop" in t else t)
+    third = Engine("other", good)
+    result = Translator([first, second, third]).translate(DOC, "en", "es")
+    assert "bueno: This one will loop" in result.text and len(third.calls) == 1
+    assert result.engine == "argos+other" and result.fallback == ("repetition: 'matriculados' x8",)
+
+
 def test_a_failing_fallback_keeps_the_first_output():
     def explode(_):
         raise RuntimeError("apertium crashed")
