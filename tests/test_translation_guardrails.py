@@ -121,13 +121,19 @@ def test_a_loop_with_no_other_engine_is_kept_flagged_and_not_remembered(member, 
     assert "Post translations kept for review now: 0" in _status(runner)[0]
 
 
-def test_a_truncation_with_no_other_engine_is_flagged(member, make_thread, set_engines):
+def test_a_truncation_with_no_other_engine_is_flagged(member, make_thread, set_engines, runner):
     set_engines([TruncatingEngine()])
     post = make_thread(member, title=TITLE, body=BODY, language="es").posts[0]
     jobs.run_pending()
     english = stored_translation(post.id, "en")
+    assert english.body == f"[en] {BODY}"[:len(f"[en] {BODY}") // 3]  # the stump, kept
     assert english.suspect_reason.startswith("length ratio 0.3")
-    assert {f.language for f in _guardrail_flags(post.id)} == {"en", "pt"}
+    assert [(f.reporter_id, f.language, f.note) for f in _guardrail_flags(post.id)] == [
+        (None, "en", english.suspect_reason), (None, "pt", stored_translation(post.id, "pt").suspect_reason)]
+    assert _memory() == [f"[en] {TITLE}", f"[pt] {TITLE}"]  # not the stumps
+    status, rows = _status(runner)
+    assert rows == {"es->en": [1, 0, 1], "es->pt": [1, 0, 1]}
+    assert "Post translations kept for review now: 2" in status
 
 
 def test_an_open_member_flag_does_not_stop_the_guardrail_flag_and_a_resolved_one_allows_a_new_one(
