@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from flask import Flask, current_app
 from sqlalchemy import and_, delete, or_, update
 
+from . import guardrails
 from .extensions import db
 from .glossary import forum_glossary
 from .models import BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, TranslationJob, utcnow
@@ -238,9 +239,14 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
         "body": translated.text, "body_html": render_markdown(translated.text),
         "engine": translated.engine, "model_version": translated.model_version,
         "source_hash": source_hash(title, body), "translated_at": utcnow(),
+        # the guardrails: set when a suspect run was kept; a clean newer revision clears it
+        "suspect_reason": guardrails.kept_reasons(translated, translated_title),
     }
     _upsert_newer(PostTranslation, values, ["post_id", "language"])
-    _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
+    if values["suspect_reason"]:
+        guardrails.flag_for_review(post.id, target, values["suspect_reason"])
+    _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None,
+                  suspect_reason=guardrails.job_reason(translated, translated_title))
     return JobStatus.DONE
 
 
@@ -278,7 +284,12 @@ def _run_field_job(job: TranslationJob, translator) -> JobStatus:
         "text": translated.text, "engine": translated.engine, "model_version": translated.model_version,
         "source_hash": field_hash(text), "translated_at": utcnow(),
     }, ["post_id", "field", "language"])
-    _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
+    # field translations have no suspect column: the job keeps the reason, the flag names the field
+    kept = guardrails.kept_reasons(translated)
+    if kept:
+        guardrails.flag_for_review(job.post_id, target, f"{field}: {kept}")
+    _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None,
+                  suspect_reason=guardrails.job_reason(translated))
     return JobStatus.DONE
 
 

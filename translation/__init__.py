@@ -8,6 +8,7 @@ exceptions, never UI strings. Importing it is cheap: engines load their models
     translator = Translator.from_config(argos_data_dir="instance/argos", apertium_enabled=True)
     result = translator.translate(markdown, "es", "en", memory=my_memory)
     result.text, result.engine, result.model_version
+    result.suspect   # why runs the guardrails found suspect were kept (no other engine did better)
 """
 from translation.detect import Detection, detect_language
 from translation.engines.base import Engine, EngineStatus, PairInfo
@@ -19,6 +20,7 @@ from translation.errors import (
     UnsupportedPair,
 )
 from translation.glossary import Glossary
+from translation.guardrails import check_run
 from translation.memory import InMemoryMemory, MemoryKey, TranslationMemory, text_hash
 from translation.pipeline import (
     FORMATS,
@@ -33,7 +35,7 @@ __all__ = [
     "Detection", "Engine", "EngineError", "EngineStatus", "FORMATS", "Glossary", "InMemoryMemory", "MemoryKey",
     "NoEngineAvailable", "PackageError", "PairInfo", "SUPPORTED_LANGUAGES", "TranslationError",
     "TranslationMemory", "TranslationResult", "Translator", "UnsupportedPair", "available_engines",
-    "check_pair", "detect_language", "install_argos_package", "text_hash", "translate_document",
+    "check_pair", "check_run", "detect_language", "install_argos_package", "text_hash", "translate_document",
 ]
 
 

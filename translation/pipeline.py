@@ -1,16 +1,26 @@
-"""The translation pipeline: segment -> glossary -> memory -> one engine call -> re-assemble."""
+"""The translation pipeline: segment -> glossary -> memory -> one engine call -> guardrails -> re-assemble.
+
+The guardrails (translation/guardrails.py) check every run the engine returned; a suspect run
+is sent to the next engine serving the pair and that output kept if it is clean. A run still
+suspect keeps the first engine's output and is reported on the result. Suspect runs never go
+into the memory, so a later retry (or a new model) redoes them.
+"""
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from translation.engines.base import Engine, EngineStatus, PairInfo
 from translation.errors import EngineError, NoEngineAvailable, TranslationError, UnsupportedPair
 from translation.glossary import Glossary
+from translation.guardrails import check_run
 from translation.markdown import Span, assemble, segment_markdown, segment_text
 from translation.memory import MemoryKey, TranslationMemory, text_hash
 from translation.placeholders import Run
+
+log = logging.getLogger(__name__)
 
 SUPPORTED_LANGUAGES = ("en", "es", "pt")
 FORMATS = ("markdown", "text")
@@ -26,6 +36,13 @@ class TranslationResult:
     runs_total: int         # translatable runs in the document
     runs_from_memory: int   # of those, answered by the translation memory
     runs_sent: int          # distinct runs sent to the engine (0 or 1 engine call)
+    # The guardrails. `suspect`: why each run kept in the text looked wrong (no other engine did
+    # better): the text needs a human look. `fallback`: why runs were redone by another engine
+    # (the text holds that engine's clean output). `engine` is then "first+other" (e.g.
+    # "argos+apertium"); model_version stays the first engine's (the pair's model, for --stale).
+    suspect: tuple[str, ...] = ()
+    fallback: tuple[str, ...] = ()
+    engines: tuple[str, ...] = ()  # the engines whose output is in the text, the first one first
 
 
 class Translator:
@@ -63,6 +80,11 @@ class Translator:
         return [info for engine in self.engines for info in engine.pairs()]
 
     def route(self, source: str, target: str) -> tuple[Engine, PairInfo]:
+        return self.routes(source, target)[0]
+
+    def routes(self, source: str, target: str) -> list[tuple[Engine, PairInfo]]:
+        """Every engine serving the pair, best first (one entry per engine): route() takes
+        the first, the guardrails retry a suspect run with the next ones."""
         check_pair(source, target)
         candidates = []
         for order, engine in enumerate(self.engines):
@@ -72,8 +94,12 @@ class Translator:
         if not candidates:
             reasons = [f"{s.name}: {s.reason}" for s in self.statuses() if not s.available]
             raise NoEngineAvailable(source, target, reasons)
-        _, _, engine, info = min(candidates, key=lambda c: (c[0], c[1]))
-        return engine, info
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        out: list[tuple[Engine, PairInfo]] = []
+        for _, _, engine, info in candidates:
+            if all(engine is not seen for seen, _ in out):
+                out.append((engine, info))
+        return out
 
     def can_translate(self, source: str, target: str) -> bool:
         try:
@@ -84,10 +110,11 @@ class Translator:
 
     def translate(self, text: str, source: str, target: str, *, format: str = "markdown",
                   memory: TranslationMemory | None = None, glossary: Glossary | None = None) -> TranslationResult:
-        engine, info = self.route(source, target)
+        (engine, info), *fallbacks = self.routes(source, target)
         return translate_with(engine, info, text, format=format,
                               memory=memory if memory is not None else self.memory,
-                              glossary=glossary if glossary is not None else self.glossary)
+                              glossary=glossary if glossary is not None else self.glossary,
+                              fallbacks=fallbacks)
 
 
 def check_pair(source: str, target: str) -> None:
@@ -107,7 +134,10 @@ def segment(text: str, format: str = "markdown") -> list[str | Span]:
 
 
 def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "markdown",
-                   memory: TranslationMemory | None = None, glossary: Glossary | None = None) -> TranslationResult:
+                   memory: TranslationMemory | None = None, glossary: Glossary | None = None,
+                   fallbacks: Sequence[tuple[Engine, PairInfo]] = ()) -> TranslationResult:
+    """Translate with this engine; runs the guardrails find suspect are retried with the
+    fallbacks in order (other engines serving the same pair)."""
     source, target = info.source, info.target
     parts = segment(text, format)
     runs: list[str | Run] = []
@@ -117,14 +147,67 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
             runs.append(Run.from_pieces(pieces))
         else:
             runs.append(part)
+    soft: dict[str, tuple[int, ...]] = {}
+    for r in runs:
+        if isinstance(r, Run):
+            soft.setdefault(r.text, tuple(i for i, _ in r.soft))
     texts = [r.text for r in runs if isinstance(r, Run)]
-    keys = {t: MemoryKey(info.engine, info.model_version, source, target, text_hash(t)) for t in texts}
+    distinct = list(soft)
 
+    def check(t: str, output: str) -> str | None:
+        return check_run(t, output, source, target, soft=soft[t])
+
+    def clean(t: str, output: str) -> bool:
+        return check(t, output) is None
+
+    # a remembered run that fails the check (stored before the guardrails, or before an engine
+    # fix) is asked again rather than served
+    final, missing = _translate_runs(engine, info, distinct, memory, clean)
+    suspect = {t: reason for t in distinct if (reason := check(t, final[t])) is not None}
+    if memory is not None:
+        memory.put_many({_key(info, t): final[t] for t in missing if t not in suspect})
+    fixed: dict[str, str] = {}
+    used = [info.engine]
+    for other, other_info in fallbacks:
+        if not suspect:
+            break
+        try:
+            outputs, sent = _translate_runs(other, other_info, list(suspect), memory, clean)
+        except Exception as exc:  # the fallback failing must not lose the first engine's work
+            log.warning("fallback engine %s failed: %r", other_info.engine, exc)
+            continue
+        better = {t: o for t, o in outputs.items() if check(t, o) is None}
+        if memory is not None:
+            memory.put_many({_key(other_info, t): o for t, o in better.items() if t in sent})
+        for t, o in better.items():
+            final[t] = o
+            fixed[t] = suspect.pop(t)
+        if better and other_info.engine not in used:
+            used.append(other_info.engine)
+
+    translated = assemble(runs, [final[t] for t in texts])
+    sent_set = set(missing)
+    return TranslationResult(
+        text=translated, source=source, target=target, engine="+".join(used), model_version=info.model_version,
+        runs_total=len(texts), runs_from_memory=sum(1 for t in texts if t not in sent_set), runs_sent=len(missing),
+        suspect=tuple(suspect.values()), fallback=tuple(fixed.values()), engines=tuple(used))
+
+
+def _key(info: PairInfo, text: str) -> MemoryKey:
+    return MemoryKey(info.engine, info.model_version, info.source, info.target, text_hash(text))
+
+
+def _translate_runs(engine: Engine, info: PairInfo, texts: list[str], memory: TranslationMemory | None,
+                    accept: Callable[[str, str], bool]) -> tuple[dict[str, str], list[str]]:
+    """Outputs for distinct runs, from the memory (the entries `accept` takes) or one engine
+    call; and the runs sent. Nothing is stored: the caller stores what passed the guardrails."""
+    source, target = info.source, info.target
     known: dict[str, str] = {}
-    if memory is not None and keys:
-        found = memory.get_many(list(dict.fromkeys(keys.values())))
-        known = {t: found[k] for t, k in keys.items() if k in found}
-    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if memory is not None and texts:
+        keys = {t: _key(info, t) for t in texts}
+        found = memory.get_many(list(keys.values()))
+        known = {t: found[k] for t, k in keys.items() if k in found and accept(t, found[k])}
+    missing = [t for t in texts if t not in known]
     if missing:
         try:
             outputs = engine.translate(missing, source, target)
@@ -136,17 +219,9 @@ def translate_with(engine: Engine, info: PairInfo, text: str, *, format: str = "
             raise EngineError(f"{info.engine} failed: {exc!r}") from exc
         if len(outputs) != len(missing):
             raise EngineError(f"{info.engine} returned {len(outputs)} results for {len(missing)} runs")
-        # stored as the engine wrote them: Run.fill restores placeholders whatever they look like
-        fresh = {t: str(o) for t, o in zip(missing, outputs)}
-        known.update(fresh)
-        if memory is not None:
-            memory.put_many({keys[t]: o for t, o in fresh.items()})
-
-    translated = assemble(runs, [known[t] for t in texts])
-    sent = set(missing)
-    return TranslationResult(
-        text=translated, source=source, target=target, engine=info.engine, model_version=info.model_version,
-        runs_total=len(texts), runs_from_memory=sum(1 for t in texts if t not in sent), runs_sent=len(missing))
+        # kept as the engine wrote them: Run.fill restores placeholders whatever they look like
+        known.update({t: str(o) for t, o in zip(missing, outputs)})
+    return known, missing
 
 
 def translate_document(text: str, source: str, target: str, *, format: str = "markdown",

@@ -113,3 +113,5 @@ def translate(text: str, source: str | None, target: str, fmt: str) -> None:
     except TranslationError as exc:
         _fail(str(exc), 1)
     click.echo(result.text, nl=not result.text.endswith("\n"))
+    for reason in result.suspect:  # the guardrails: kept, but worth a human look
+        click.echo(f"suspect run: {reason}", err=True)

@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import jobs
+from .. import guardrails, jobs
 from ..extensions import db
 from ..models import BODY_FIELD, JobStatus, Post, PostTranslation, TranslationJob, utcnow
 from ..workers import horse
@@ -67,7 +67,7 @@ def _sweep_forever(app, stop: threading.Event) -> None:
 @click.command("status")
 @with_appcontext
 def status():
-    """Jobs per state and language pair."""
+    """Jobs per state and language pair, and the suspect ones the guardrails found."""
     rows = db.session.execute(
         db.select(TranslationJob.status, TranslationJob.source_language, TranslationJob.target_language,
                   db.func.count(TranslationJob.id))
@@ -85,6 +85,28 @@ def status():
     waiting = {(s, t) for state, s, t, _ in rows if state == JobStatus.PENDING and (s, t) not in pairs}
     for source, target in sorted(waiting):
         click.echo(f"{source}->{target}: no engine installed; these jobs wait for one.")
+    _guardrail_status()
+
+
+def _guardrail_status() -> None:
+    """Jobs the guardrails found suspect, per pair: redone by a fallback engine, or kept for review."""
+    fallback = TranslationJob.suspect_reason.like(f"{guardrails.FALLBACK}%")
+    rows = db.session.execute(
+        db.select(TranslationJob.source_language, TranslationJob.target_language,
+                  db.func.count(TranslationJob.id), db.func.count(db.case((fallback, 1))))
+        .where(TranslationJob.suspect_reason.is_not(None))
+        .group_by(TranslationJob.source_language, TranslationJob.target_language)
+        .order_by(TranslationJob.source_language, TranslationJob.target_language)
+    ).all()
+    total = sum(count for _s, _t, count, _f in rows)
+    click.echo(f"Suspect translations (guardrails): {total}")
+    if rows:
+        click.echo(f"{'pair':8} {'suspect':>7} {'fallback':>8} {'review':>6}")
+        for source, target, count, fixed in rows:
+            click.echo(f"{source}->{target:5} {count:>7} {fixed:>8} {count - fixed:>6}")
+    waiting = db.session.execute(db.select(db.func.count(PostTranslation.id))
+                                 .where(PostTranslation.suspect_reason.is_not(None))).scalar_one()
+    click.echo(f"Post translations kept for review now: {waiting} (flagged in the moderation queue)")
 
 
 @click.command("retranslate")
@@ -130,7 +152,7 @@ def _requeue(post: Post, target: str) -> int:
                              target_language=target)
         db.session.add(job)
     job.status, job.attempts, job.next_attempt_at = JobStatus.PENDING, 0, utcnow()
-    job.finished_at = job.dispatched_at = job.last_error = job.lease_until = None
+    job.finished_at = job.dispatched_at = job.last_error = job.lease_until = job.suspect_reason = None
     db.session.flush()
     return job.id
 

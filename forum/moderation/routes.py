@@ -1,4 +1,5 @@
-"""Moderators' view of translation problems: failed jobs, and a way to try them again."""
+"""Moderators' view of translation problems: failed jobs (and a way to try them again), and the
+translations the guardrails found suspect."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -6,7 +7,7 @@ from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
-from .. import jobs
+from .. import guardrails, jobs
 from ..extensions import db
 from ..models import JobStatus, Post, TranslationJob
 from ..permissions import moderator_required
@@ -22,7 +23,18 @@ def translations():
     ).scalars().all()
     counts = {status.value: count for status, count in db.session.execute(
         db.select(TranslationJob.status, db.func.count(TranslationJob.id)).group_by(TranslationJob.status)).all()}
-    return render_template("moderation/translations.html", failed=failed, counts=counts, form=FlaskForm())
+    suspect = db.session.execute(
+        db.select(TranslationJob).options(joinedload(TranslationJob.post).joinedload(Post.thread))
+        .where(TranslationJob.suspect_reason.is_not(None))
+        .order_by(TranslationJob.finished_at.desc(), TranslationJob.id.desc()).limit(50)
+    ).scalars().all()
+    fallback = TranslationJob.suspect_reason.like(f"{guardrails.FALLBACK}%")
+    suspect_total, suspect_fixed = db.session.execute(
+        db.select(db.func.count(TranslationJob.id), db.func.count(db.case((fallback, 1))))
+        .where(TranslationJob.suspect_reason.is_not(None))).one()
+    return render_template("moderation/translations.html", failed=failed, counts=counts, form=FlaskForm(),
+                           suspect=suspect, suspect_total=suspect_total, suspect_fixed=suspect_fixed,
+                           fallback_prefix=guardrails.FALLBACK)
 
 
 @bp.post("/translations/retry")

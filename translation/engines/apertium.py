@@ -33,6 +33,12 @@ _MODE_PACKAGE = {"eng-spa": "apertium-eng-spa", "spa-eng": "apertium-eng-spa",
                  "es-pt_BR": "apertium-es-pt", "pt-es": "apertium-es-pt"}
 _SEPARATOR = "<hr>"
 _SEPARATOR_RE = re.compile(r"<hr\s*/?>", re.I)
+# Apertium's date rules take a placeholder's digits for a day or year and move its brackets:
+# "on ⟦0⟧ March ⟦1⟧" -> "el ⟦0⟧ de ⟦marzo de 1⟧" (eng-spa), "de marzo de ⟦1⟧" -> "March 1 ⟦⟧"
+# (spa-eng). Both shapes are impossible in our own text, so they are put back after each mode
+# (the guardrails count a token the engine broke as lost). Bounded classes: linear.
+_WRAPPED_WORDS_RE = re.compile(r"⟦([^⟦⟧\d<>]{1,40}?)( ?)(\d{1,5})⟧")
+_ESCAPED_DIGITS_RE = re.compile(r"(?<![\d⟦])(\d{1,5}) ?⟦ ?⟧")
 
 
 class ApertiumEngine:
@@ -107,7 +113,7 @@ class ApertiumEngine:
             return []
         document = _SEPARATOR.join(html.escape(t, quote=False).replace("\n", "<br>") for t in texts)
         for mode in chain:
-            document = self._run(mode, document)
+            document = repair_tokens(self._run(mode, document))
         pieces = _SEPARATOR_RE.split(document)
         if len(pieces) != len(texts):
             # Should not happen; if a separator got lost, fall back to one call per text.
@@ -127,6 +133,10 @@ class ApertiumEngine:
         if done.returncode != 0:
             raise EngineError(f"apertium {mode} exited {done.returncode}: {done.stderr.strip()[:300]}")
         return done.stdout
+
+
+def repair_tokens(text: str) -> str:
+    return _ESCAPED_DIGITS_RE.sub(r"⟦\1⟧", _WRAPPED_WORDS_RE.sub(r"\1\2⟦\3⟧", text))
 
 
 def _tidy(out: str, source: str) -> str:
