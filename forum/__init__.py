@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .attachments import bp as attachments_bp
     from .auth import bp as auth_bp
+    from .corrections import bp as corrections_bp
     from .errors import register_error_handlers
     from .library import bp as library_bp
     from .jobs_board import bp as jobs_board_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(questions_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(corrections_bp)
     register_error_handlers(app)
 
 
