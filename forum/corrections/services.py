@@ -19,16 +19,25 @@ NO_MACHINE_TRANSLATION = _l("The author asked for this post not to be machine-tr
                             "there is no translation to correct.")
 
 
+OWN_LANGUAGE = _l("This is the language the post is written in: there is no translation into it to correct.")
+
+
 class NotFound(Exception):
-    """No such post or language for this reader (a 404): invisible, deleted, or the post's own language."""
+    """No such post or language for this reader (a 404): invisible, deleted, an unknown language."""
+
+
+class OwnLanguage(NotFound):
+    """The post is written in this language: nothing to correct (a page's 404, the API's 422)."""
 
 
 def target_post(post_id: int, language: str) -> Post:
     """The post whose translation into `language` is corrected, or NotFound."""
     post = db.session.get(Post, post_id) if 0 < post_id <= 2**31 - 1 else None
     if (post is None or post.is_deleted or not visibility.post_is_visible(post)
-            or language not in current_app.config["LANGUAGES"] or language == post.language):
+            or language not in current_app.config["LANGUAGES"]):
         raise NotFound(post_id)
+    if language == post.language:
+        raise OwnLanguage(post_id)
     return post
 
 
