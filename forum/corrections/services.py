@@ -45,7 +45,8 @@ def refusal(user: User, post: Post, language: str):
     """Why `user` may not correct the post's translation into `language` (a message), or None."""
     if post.no_machine_translation:
         return NO_MACHINE_TRANSLATION
-    if user.is_moderator or language in parse_languages(user.read_languages):
+    # The member's own interface language counts as read, as it does when reading.
+    if user.is_moderator or language == user.language or language in parse_languages(user.read_languages):
         return None
     return NOT_A_READER
 
