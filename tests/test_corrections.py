@@ -249,3 +249,19 @@ def test_api_unknown_post_or_language_is_404(client, make_user, translated_threa
     assert api.put("/posts/999999/translations/es", json={"body": "x"}).status_code == 404
     assert api.put(f"/posts/{translated_thread.posts[0].id}/translations/fr", json={"body": "x"}).status_code == 404
     assert api.put("/posts/99999999999/translations/es", json={"body": "x"}).status_code == 404
+
+
+def test_demo_seed_adds_one_reviewed_translation_and_a_reader(app, runner):
+    from forum import demo_data
+    from forum.corrections import demo
+    from forum.models import City, User
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    users = {u.email: u for u in db.session.execute(db.select(User)).scalars()}
+    cities = {c.name: c for c in db.session.execute(db.select(City)).scalars()}
+    demo.seed(users, cities)
+    demo.seed(users, cities)  # idempotent
+    rows = db.session.execute(db.select(TranslationCorrection)).scalars().all()
+    assert [(r.language, r.title) for r in rows] == [("pt", demo.TITLE_PT)]
+    assert users[demo.READER].read_languages == "pt"
+    assert demo.QUESTION_TITLE in [t["title"] for t in demo_data.THREADS]

@@ -16,7 +16,7 @@ from .errors import ApiError
 from .validation import Field, json_body
 
 
-@bp.put("/posts/<int:post_id>/translations/<language>")
+@bp.put("/posts/<int:post_id>/translations/<string:language>")
 @charged(EDITS, methods=("PUT",))
 def correct_translation(post_id: int, language: str):
     try:
