@@ -265,3 +265,12 @@ def test_demo_seed_adds_one_reviewed_translation_and_a_reader(app, runner):
     assert [(r.language, r.title) for r in rows] == [("pt", demo.TITLE_PT)]
     assert users[demo.READER].read_languages == "pt"
     assert demo.QUESTION_TITLE in [t["title"] for t in demo_data.THREADS]
+
+
+def test_the_delete_page_labels_a_reviewed_translation(client, auth, make_user, translated_thread):
+    moderator = make_user(role="moderator", language="es", name="Mara Moderadora")
+    reply = translated_thread.posts[1]
+    auth.login(moderator)
+    client.post(f"/posts/{reply.id}/translations/es/correct", data={"body": "Respuesta revisada", "revision": "1"})
+    page = client.get(f"/p/{reply.id}/delete").get_data(as_text=True)
+    assert "Respuesta revisada" in page and "Mara Moderadora" in page and "badge-machine" not in page

@@ -258,8 +258,9 @@ def _corrections_paths() -> dict:
         "description": "Stored apart from the machine translation (a later job never replaces it) and "
                        "shown instead of it while the post is not edited: the post then reads with status "
                        "`reviewed` in that language. Members must list the language among the languages "
-                       "they read (403 otherwise). 422 for the post's own language, for a title on a reply, "
-                       "or for a post whose author asked for no machine translation (403).",
+                       "they read (their preferred language counts; 403 otherwise). A post whose author asked "
+                       "for no machine translation takes no correction (403). 422 for the post's own "
+                       "language or for a title on a reply.",
         "parameters": [POST_ID, {"name": "language", "in": "path", "required": True, "schema": LANG}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Correction")}}},
         "responses": {"200": _json(_ref("Post"), "The post as read in that language"),
