@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from .attachments import bp as attachments_bp
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
+    from .corrections import bp as corrections_bp
     from .errors import register_error_handlers
     from .library import bp as library_bp
     from .jobs_board import bp as jobs_board_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(attachments_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(corrections_bp)
     register_error_handlers(app)
 
 

@@ -32,16 +32,20 @@ RQ_QUEUE = "translations"
 def enqueue_post(post: Post) -> list[TranslationJob]:
     """Add one job per target language for the post's current revision (caller commits).
 
-    Older unfinished jobs of the post are superseded: their result would be stale anyway.
+    Older unfinished jobs of the post are superseded: their result would be stale anyway. A post
+    whose author asked for no machine translation gets no job (and keeps none unfinished).
     """
     db.session.flush()
     db.session.execute(
         update(TranslationJob)
         .where(TranslationJob.post_id == post.id, TranslationJob.field == BODY_FIELD,
-               TranslationJob.revision < post.revision,
+               TranslationJob.revision <= post.revision if post.no_machine_translation
+               else TranslationJob.revision < post.revision,
                TranslationJob.status.in_([JobStatus.PENDING, JobStatus.RUNNING]))
         .values(status=JobStatus.SUPERSEDED, finished_at=utcnow(), lease_until=None)
     )
+    if post.no_machine_translation:
+        return []
     # An edit may change the post's language: a translation into its new language is obsolete.
     db.session.execute(delete(PostTranslation).where(PostTranslation.post_id == post.id,
                                                      PostTranslation.language == post.language))

@@ -45,6 +45,11 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 include-operation-id = "createJob"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 
+# A correction: not into the post's own language, a title only for a first post (422, documented).
+[[operations]]
+include-operation-id = "correctTranslation"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+
 [[operations]]
 include-operation-id = "acceptAnswer"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "422", "429", "5xx"]

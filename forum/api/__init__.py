@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from . import attachments, audit, deletion, jobs, library, moderation, people, questions, routes  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    attachments, audit, corrections, deletion, jobs, library, moderation, people, questions, routes)

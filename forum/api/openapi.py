@@ -307,6 +307,41 @@ def _moderation_paths(category: dict) -> dict:
     }
 
 
+NO_MACHINE_TRANSLATION = {"type": ["boolean", "null"],
+                          "description": "The author asks for no machine translation (a legal text, say): no "
+                                         "translation is made, readers get the original with a note. Left out "
+                                         "or null: false for a new post, unchanged for an edit."}
+
+
+def _corrections_paths() -> dict:
+    """PUT /posts/{id}/translations/{language} (forum/api/corrections.py)."""
+    return {"/posts/{post_id}/translations/{language}": {"put": {
+        "operationId": "correctTranslation",
+        "summary": "Correct a post's translation into a language (moderators, or members who read it)",
+        "description": "Stored apart from the machine translation (a later job never replaces it) and "
+                       "shown instead of it while the post is not edited: the post then reads with status "
+                       "`reviewed` in that language. Members must list the language among the languages "
+                       "they read (their preferred language counts; 403 otherwise). A post whose author asked "
+                       "for no machine translation takes no correction (403). 422 for the post's own "
+                       "language or for a title on a reply.",
+        "parameters": [POST_ID, {"name": "language", "in": "path", "required": True, "schema": LANG}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Correction")}}},
+        "responses": {"200": _json(_ref("Post"), "The post as read in that language"),
+                      **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}}}
+
+
+def _corrections_schemas() -> dict:
+    return {"Correction": {
+        "type": "object", "additionalProperties": False, "required": ["body"],
+        "properties": {"body": _text(50000, description="The corrected translation (Markdown)."),
+                       "title": {**_text(200, "line", readable=True), "type": ["string", "null"],
+                                 "description": "The corrected title: a thread's first post only (422 for a "
+                                                "reply); null or left out keeps a current corrected title."}}},
+        "Reviewer": {"type": "object", "additionalProperties": False, "required": ["id", "display_name", "url"],
+                     "properties": {"id": {"type": "integer"}, "display_name": {"type": "string"},
+                                    "url": {"type": "string", "description": "The member's profile."}}}}
+
+
 def spec(server_url: str, categories: list[str] | None = None) -> dict:
     """`categories`: the slugs that exist (an enum in the document); any string of 40 if not given."""
     category = ({"type": "string", "enum": list(categories)} if categories
@@ -443,6 +478,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "responses": {"200": _json(_ref("LibraryExport"), "The library"), **_errors(*AUTH_ERRORS)}}},
             **_jobs_paths(),
             **_audit_paths(),
+            **_corrections_paths(),
             "/members/{user_id}": {"get": {
                 "operationId": "getMember", "summary": "A member's profile (never their e-mail)",
                 "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}},
@@ -541,7 +577,8 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                     "type": "object", "additionalProperties": False,
                     "required": ["id", "thread_id", "author", "created_at", "edited_at", "revision", "deleted", "hidden",
                                  "original_language", "language", "status", "engine", "model_version", "body",
-                                 "body_html", "original_url", "attachments"],
+                                 "body_html", "reviewed_by", "no_machine_translation", "original_url",
+                                 "attachments"],
                     "properties": {
                         "id": {"type": "integer"}, "thread_id": {"type": "integer"}, "author": _ref("Author"),
                         "created_at": DATE, "edited_at": {"type": ["string", "null"], "format": "date-time"},
@@ -552,10 +589,17 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                         "language": {**NULLABLE_LANG, "description": "The language of `body` (null if deleted)."},
                         "status": {"type": ["string", "null"],
                                    "enum": ["original", "pending", "machine", "reviewed", "failed", None],
-                                   "description": "original: shown as written; machine: machine translation; "
-                                                  "pending/failed: the translation is not there (yet), the "
-                                                  "original is shown; reviewed: corrected by a person "
-                                                  "(reserved: human corrections are not built yet)."},
+                                   "description": "original: shown as written (the post is in the "
+                                                  "requested language, one the token owner reads, or its "
+                                                  "author asked for no machine translation); machine: "
+                                                  "machine translation; reviewed: a person's correction of "
+                                                  "the translation (see reviewed_by); pending/failed: the "
+                                                  "translation is not there (yet), the original is shown."},
+                        "reviewed_by": {"anyOf": [_ref("Reviewer"), {"type": "null"}],
+                                        "description": "Who corrected the translation (status reviewed)."},
+                        "no_machine_translation": {"type": "boolean",
+                                                   "description": "The author asked for no machine "
+                                                                  "translation."},
                         "engine": {"type": ["string", "null"]}, "model_version": {"type": ["string", "null"]},
                         "body": {"type": ["string", "null"], "description": "Markdown."},
                         "body_html": {"type": ["string", "null"], "description": "Sanitized HTML."},
@@ -587,10 +631,12 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                               "properties": {"category": category,
                                              "title": _text(200, "line", readable=True),
                                              "body": _text(50000),
-                                             "language": WRITTEN_IN}},
+                                             "language": WRITTEN_IN,
+                                             "no_machine_translation": NO_MACHINE_TRANSLATION}},
                 "NewPost": {"type": "object", "additionalProperties": False, "required": ["body"],
                             "properties": {"body": _text(50000),
-                                           "language": WRITTEN_IN}},
+                                           "language": WRITTEN_IN,
+                                           "no_machine_translation": NO_MACHINE_TRANSLATION}},
                 "PostEdit": {"type": "object", "additionalProperties": False, "required": ["body"],
                              "properties": {"body": _text(50000),
                                             "title": {**_text(200, "line", readable=True), "type": ["string", "null"],
@@ -599,7 +645,8 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                                                      "A reply has no title (422)."},
                                             "language": WRITTEN_IN,
                                             "revision": {"type": ["integer", "null"],
-                                                         "description": "The revision you edited; 409 if it moved on."}}},
+                                                         "description": "The revision you edited; 409 if it moved on."},
+                                            "no_machine_translation": NO_MACHINE_TRANSLATION}},
                 "LibraryExport": {"type": "object", "additionalProperties": False,
                                   "required": ["license", "license_url", "generated_at", "languages", "count",
                                                "entries"],
@@ -611,6 +658,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                                  "required": list(LIBRARY_ENTRY_PROPERTIES), "properties": LIBRARY_ENTRY_PROPERTIES},
                 **_jobs_schemas(),
                 **_audit_schemas(),
+                **_corrections_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,

@@ -23,7 +23,8 @@ from .validation import Field, json_body, query_choice, query_int, query_text
 
 csrf.exempt(bp)
 LANGUAGE_CHOICES = ("auto", "en", "es", "pt")
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a bigger one names nothing (and must not reach SQL)
+MAX_ID = 2**31 - 1
+NO_MACHINE_TRANSLATION = Field(required=False, kind=bool)  # the author's "do not machine-translate"  # ids are 32-bit integers in PostgreSQL; a bigger one names nothing (and must not reach SQL)
 
 
 def _token() -> str | None:
@@ -129,13 +130,15 @@ def get_thread(thread_id: int):
 @charged(POSTS)
 def create_thread():
     data = json_body({"category": Field(max_length=40), "title": Field(max_length=TITLE_MAX),
-                      "body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES)})
+                      "body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES),
+                      "no_machine_translation": NO_MACHINE_TRANSLATION})
     category = db.session.execute(db.select(Category).filter_by(slug=data["category"])).scalar_one_or_none()
     if category is None:
         raise ApiError(422, fields={"category": _l("No such category.")})
     if not policy.can_start_thread(g.api_user, category):
         raise ApiError(403, policy.CURATED)
-    thread = services.create_thread(category, g.api_user, data["title"], data["body"], data.get("language", "auto"))
+    thread = services.create_thread(category, g.api_user, data["title"], data["body"], data.get("language", "auto"),
+                                    no_machine_translation=data.get("no_machine_translation", False))
     response = jsonify(_thread_json(thread, thread.language, 1))
     response.status_code = 201
     response.headers["Location"] = external_url("api.get_thread", thread_id=thread.id)
@@ -148,8 +151,10 @@ def create_post(thread_id: int):
     thread = _thread_or_404(thread_id)
     if not policy.can_reply(g.api_user, thread):
         raise ApiError(403, policy.LOCKED)
-    data = json_body({"body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES)})
-    post = services.add_reply(thread, g.api_user, data["body"], data.get("language", "auto"))
+    data = json_body({"body": Field(max_length=BODY_MAX), "language": Field(required=False, choices=LANGUAGE_CHOICES),
+                      "no_machine_translation": NO_MACHINE_TRANSLATION})
+    post = services.add_reply(thread, g.api_user, data["body"], data.get("language", "auto"),
+                              no_machine_translation=data.get("no_machine_translation", False))
     response = jsonify(_post_json(post))
     response.status_code = 201
     response.headers["Location"] = external_url("api.get_original", post_id=post.id)
@@ -190,7 +195,8 @@ def edit_post(post_id: int):
     # title; a title for a reply, which has none, is refused.
     data = json_body({"body": Field(max_length=BODY_MAX), "title": Field(required=False, max_length=TITLE_MAX),
                       "language": Field(required=False, choices=LANGUAGE_CHOICES),
-                      "revision": Field(required=False, kind=int)})
+                      "revision": Field(required=False, kind=int),
+                      "no_machine_translation": NO_MACHINE_TRANSLATION})
     if "title" in data and not first:
         raise ApiError(422, fields={"title": _l("Only the first post of a thread has a title.")})
     if "revision" in data and data["revision"] != post.revision:
@@ -199,7 +205,8 @@ def edit_post(post_id: int):
     try:
         services.edit_post(post, g.api_user, data["body"], data.get("language", post.language), title=title,
                            expected_revision=data.get("revision", post.revision),
-                           before_commit=retranslate_department if first else None)
+                           before_commit=retranslate_department if first else None,
+                           no_machine_translation=data.get("no_machine_translation"))
     except services.EditConflict:
         raise ApiError(409)
     return jsonify(_post_json(post))

@@ -62,19 +62,27 @@ def post(view: reading.PostView, language: str) -> dict:
         "original_language": p.language,
         "language": None, "status": None, "engine": None, "model_version": None,
         "body": None, "body_html": None,
+        "reviewed_by": None,
+        "no_machine_translation": p.no_machine_translation,
         "original_url": external_url("api.get_original", post_id=p.id),
         "attachments": [],
     }
     if p.is_deleted:
         return data  # nothing of a deleted post's text leaves the server
     machine = view.state == reading.MACHINE
+    translated = view.translated  # machine, or reviewed: a person's correction
     data.update({
-        "language": language if machine else p.language,
+        "language": language if translated else p.language,
         "status": view.state,
         "engine": view.translation.engine if machine else None,
         "model_version": view.translation.model_version if machine else None,
-        "body": view.translation.body if machine else p.body,
-        "body_html": view.body_html,
+        "body": view.translated_body if translated else p.body,
+        "body_html": view.translated_html if translated else p.body_html,
+        "reviewed_by": reviewer(view.correction.corrector) if view.state == reading.REVIEWED else None,
         "attachments": [attachment(row) for row in view.attachments],
     })
     return data
+
+
+def reviewer(user: User) -> dict:
+    return {"id": user.id, "display_name": user.display_name, "url": external_url("api.get_member", user_id=user.id)}

@@ -72,7 +72,11 @@ def json_body(fields: dict[str, Field]) -> dict:
                 problems[name] = _l("This field is required.")
             continue
         value = data[name]
-        if spec.kind is int:
+        if spec.kind is bool:
+            if not isinstance(value, bool):
+                problems[name] = _l("Must be true or false.")
+                continue
+        elif spec.kind is int:
             if not isinstance(value, int) or isinstance(value, bool):
                 problems[name] = _l("Must be an integer.")
                 continue

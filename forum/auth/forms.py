@@ -1,6 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     SubmitField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..forms_common import (PASSWORD_MIN_LENGTH, NotAnotherMembersName, choices, lower_strip,
@@ -50,6 +52,23 @@ def _profile_line_validators():
             no_control_characters, single_line_text]
 
 
+class LanguagesField(SelectMultipleField):
+    """Checkboxes for languages, read from and written to a comma-separated column (User.read_languages)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            from ..threads.reading import parse_languages
+
+            value = parse_languages(value)
+        super().process_data(value)
+
+    def populate_obj(self, obj, name):
+        setattr(obj, name, ",".join(code for code, _label in AUTONYMS.items() if code in (self.data or [])))
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Display name"), filters=[strip],
@@ -61,6 +80,13 @@ class ProfileForm(FlaskForm):
                            validators=_profile_line_validators())
     department = StringField(_l("Department"), filters=[strip], description=_l("Optional, e.g. Public Works."),
                              validators=_profile_line_validators())
+    # Reader controls: posts in these languages are shown as written (your interface language always is).
+    read_languages = LanguagesField(_l("Languages I read"), choices=language_choices,
+                                    description=_l("Posts written in these languages are shown in the original, "
+                                                   "not translated. Your preferred language always counts."))
+    originals_first = BooleanField(_l("Show originals first everywhere"),
+                                   description=_l("Every post shows its original first, the translation one "
+                                                  "click away."))
     submit = SubmitField(_l("Save"))
 
 

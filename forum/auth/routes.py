@@ -142,6 +142,8 @@ def profile():
         current_user.language = profile_form.language.data
         current_user.position = profile_form.position.data or None
         current_user.department = profile_form.department.data or None
+        profile_form.read_languages.populate_obj(current_user, "read_languages")
+        current_user.originals_first = bool(profile_form.originals_first.data)
         db.session.commit()
         # The new preference wins over a language picked earlier with the switcher.
         session.pop("lang", None)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..attachments.forms import AttachmentsField, RemoveAttachmentsField
@@ -37,10 +37,21 @@ def _language_field():
                        description=_l("Posts are translated for readers of the other languages."))
 
 
+# Shared with the correction form (forum/corrections/): the same limits as a post's.
+title_field, body_field = _title_field, _body_field
+
+
+def _no_machine_translation_field():
+    return BooleanField(_l("Do not machine-translate this post"),
+                        description=_l("For a text whose exact wording matters (a legal text, for example): "
+                                       "readers of other languages see the original, with a note."))
+
+
 class NewThreadForm(FlaskForm):
     title = _title_field()
     body = _body_field(_l("Message"))
     language = _language_field()
+    no_machine_translation = _no_machine_translation_field()
     attachments = AttachmentsField()
     submit = SubmitField(_l("Start thread"))
 
@@ -48,6 +59,7 @@ class NewThreadForm(FlaskForm):
 class ReplyForm(FlaskForm):
     body = _body_field(_l("Your reply"))
     language = _language_field()
+    no_machine_translation = _no_machine_translation_field()
     attachments = AttachmentsField()
     submit = SubmitField(_l("Reply"))
 
@@ -58,6 +70,7 @@ class EditPostForm(FlaskForm):
     revision = HiddenField()
     body = _body_field(_l("Message"))
     language = _language_field()
+    no_machine_translation = _no_machine_translation_field()
     remove_attachments = RemoveAttachmentsField()  # choices: the post's attachments, set by the page
     attachments = AttachmentsField(_l("Add attachments"))
     submit = SubmitField(_l("Save changes"))

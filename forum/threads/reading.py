@@ -10,31 +10,90 @@ from sqlalchemy.orm import aliased, joinedload
 from .. import visibility
 from ..extensions import db
 from ..models import (BODY_FIELD, CategoryKind, FieldTranslation, JobStatus, Post, PostTranslation, Thread,
-                      TranslationJob, User)
+                      TranslationCorrection, TranslationJob, User)
 
-ORIGINAL, MACHINE, PENDING, FAILED = "original", "machine", "pending", "failed"
+# reviewed: a person's correction (TranslationCorrection) of the current revision is shown.
+ORIGINAL, MACHINE, REVIEWED, PENDING, FAILED = "original", "machine", "reviewed", "pending", "failed"
+TRANSLATED_STATES = (MACHINE, REVIEWED)
 
 
 @dataclass
 class PostView:
     post: Post
-    state: str                    # original | machine | pending | failed
+    state: str                    # original | machine | reviewed | pending | failed
     body_html: str                # what the reader sees first
     translation: PostTranslation | None
     attachments: list = field(default_factory=list)  # the post's Attachment rows, oldest first
+    correction: TranslationCorrection | None = None  # the current one, when state is reviewed
+    # A correction of an earlier revision: shown only on request (the author edited since).
+    outdated_correction: TranslationCorrection | None = None
+    originals_first: bool = False  # the reader asked for originals first: the translation is one click away
+    read: bool = False  # the post is in a language the reader reads (the interface's counts)
 
     @property
     def translated(self) -> bool:
-        return self.state == MACHINE
+        return self.state in TRANSLATED_STATES
+
+    @property
+    def translated_body(self) -> str | None:
+        """The translation's Markdown (a correction's or the machine's), None when the original is shown."""
+        if self.state == REVIEWED:
+            return self.correction.body
+        return self.translation.body if self.state == MACHINE else None
+
+    @property
+    def translated_html(self) -> str | None:
+        if self.state == REVIEWED:
+            return self.correction.body_html
+        return self.translation.body_html if self.state == MACHINE else None
+
+    @property
+    def translation_language(self) -> str | None:
+        if self.state == REVIEWED:
+            return self.correction.language
+        return self.translation.language if self.state == MACHINE else None
+
+    @property
+    def untranslated_by_request(self) -> bool:
+        """The author asked for no machine translation and the reader does not read the post's language."""
+        return self.post.no_machine_translation and self.state == ORIGINAL and not self.read
 
 
 def reader_language() -> str:
     return str(get_locale() or "en")
 
 
-def _state(post: Post, translation: PostTranslation | None, job_status: JobStatus | None, language: str) -> str:
-    if post.language == language:
+def parse_languages(value: str | None) -> list[str]:
+    """User.read_languages ("es,pt") as codes, only those the forum knows, in a stable order."""
+    known = ("en", "es", "pt")
+    given = {code.strip() for code in (value or "").split(",")}
+    return [code for code in known if code in given]
+
+
+@dataclass(frozen=True)
+class ReaderControls:
+    """What the reader asked for: the languages they read (the interface language always counts)
+    and whether originals come first."""
+
+    reads: frozenset
+    originals_first: bool = False
+
+
+def reader_controls(language: str, apply: bool = True) -> ReaderControls:
+    """The reader's controls (forum/visibility.reader: the page's member or the API token's owner).
+    `apply=False`: as a reader of `language` only (a correction's answer shows the correction)."""
+    user = visibility.reader() if apply else None
+    if user is None:
+        return ReaderControls(frozenset({language}))
+    return ReaderControls(frozenset({language, *parse_languages(user.read_languages)}), bool(user.originals_first))
+
+
+def _state(post: Post, translation: PostTranslation | None, correction: TranslationCorrection | None,
+           job_status: JobStatus | None, language: str, controls: ReaderControls) -> str:
+    if post.language == language or post.language in controls.reads or post.no_machine_translation:
         return ORIGINAL
+    if correction is not None and correction.revision == post.revision:
+        return REVIEWED
     if translation is not None and translation.revision == post.revision:
         return MACHINE
     if job_status == JobStatus.FAILED:
@@ -42,25 +101,38 @@ def _state(post: Post, translation: PostTranslation | None, job_status: JobStatu
     return PENDING
 
 
-def post_views(query, language: str) -> list[PostView]:
-    """`query` selects Post rows (filtered, ordered, limited); translations come in the same query.
+def post_views(query, language: str, apply_reader_controls: bool = True) -> list[PostView]:
+    """`query` selects Post rows (filtered, ordered, limited); translations and corrections come in the
+    same query. The reader's controls apply (forum/auth profile: languages read, originals first).
 
     Only the posts the reader may see (forum/visibility.py), filtered before the query's limit."""
+    controls = reader_controls(language, apply_reader_controls)
     posts = query.where(visibility.visible_posts()).subquery()
     post = aliased(Post, posts)
     rows = db.session.execute(
-        db.select(post, PostTranslation, TranslationJob.status)
+        db.select(post, PostTranslation, TranslationCorrection, TranslationJob.status)
         .outerjoin(PostTranslation, and_(PostTranslation.post_id == post.id, PostTranslation.language == language))
+        .outerjoin(TranslationCorrection, and_(TranslationCorrection.post_id == post.id,
+                                               TranslationCorrection.language == language))
         .outerjoin(TranslationJob, and_(TranslationJob.post_id == post.id, TranslationJob.field == BODY_FIELD,
                                         TranslationJob.revision == post.revision,
                                         TranslationJob.target_language == language))
-        .options(joinedload(post.author).joinedload(User.city))
+        .options(joinedload(post.author).joinedload(User.city),
+                 joinedload(TranslationCorrection.corrector).joinedload(User.city))
         .order_by(post.id)
     ).all()
     views = []
-    for p, translation, job_status in rows:
-        state = _state(p, translation, job_status, language)
-        views.append(PostView(p, state, translation.body_html if state == MACHINE else p.body_html, translation))
+    for p, translation, correction, job_status in rows:
+        state = _state(p, translation, correction, job_status, language, controls)
+        current = correction if state == REVIEWED else None
+        outdated = (correction if correction is not None and correction.revision != p.revision
+                    and state != ORIGINAL else None)
+        view = PostView(p, state, p.body_html, translation, correction=current, outdated_correction=outdated,
+                        originals_first=controls.originals_first and state in TRANSLATED_STATES,
+                        read=p.language in controls.reads)
+        if state in TRANSLATED_STATES and not view.originals_first:
+            view.body_html = view.translated_html
+        views.append(view)
     _with_attachments(views)
     return views
 
@@ -119,10 +191,13 @@ def pinned_first(thread=Thread) -> tuple:
 class ThreadTitle:
     thread: Thread
     title: str
-    translated: bool
+    translated: bool       # `title` is in the reader's language, not the thread's (machine or reviewed)
     # A question's accepted answer while it is neither deleted nor hidden (forum/questions/).
     accepted_post_id: int | None = None
     hidden: bool = False  # its first post is hidden (only moderators get such a thread)
+    reviewed: bool = False  # the title is a person's correction (TranslationCorrection)
+    # Originals first: the translated title the reader can open (`title` is then the original).
+    translation_offered: str | None = None
 
     @property
     def answered(self) -> bool:
@@ -130,28 +205,41 @@ class ThreadTitle:
 
 
 def thread_titles(query, language: str, order=newest_activity) -> list[ThreadTitle]:
-    """Threads from `query` with their titles in the reader's language where translated; only the
-    threads the reader may see (forum/visibility.py). `order`: newest_activity or pinned_first."""
+    """Threads from `query` with their titles in the reader's language where translated (a current
+    correction first, else the machine's); only the threads the reader may see (forum/visibility.py),
+    under the reader's controls (languages read, the author's "do not machine-translate").
+    `order`: newest_activity or pinned_first."""
+    controls = reader_controls(language)
     threads = query.where(visibility.visible_threads()).subquery()
     thread = aliased(Thread, threads)
     first, accepted = aliased(Post), aliased(Post)
     rows = db.session.execute(
         db.select(thread, PostTranslation.title, PostTranslation.revision, first.revision, accepted.id,
-                  first.hidden_at)
+                  first.hidden_at, first.no_machine_translation, TranslationCorrection.title,
+                  TranslationCorrection.revision)
         .outerjoin(first, first.id == thread.first_post_id)
         .outerjoin(accepted, and_(accepted.id == thread.accepted_post_id, accepted.deleted_at.is_(None),
                                   accepted.hidden_at.is_(None)))
         .outerjoin(PostTranslation, and_(PostTranslation.post_id == thread.first_post_id,
                                          PostTranslation.language == language))
+        .outerjoin(TranslationCorrection, and_(TranslationCorrection.post_id == thread.first_post_id,
+                                               TranslationCorrection.language == language))
         .options(joinedload(thread.author).joinedload(User.city), joinedload(thread.category))
         .order_by(*order(thread))
     ).all()
     titles = []
-    for t, translated_title, translated_revision, post_revision, accepted_id, hidden_at in rows:
-        usable = (t.language != language and translated_title and translated_revision == post_revision)
+    for (t, translated_title, translated_revision, post_revision, accepted_id, hidden_at, no_machine,
+         corrected_title, corrected_revision) in rows:
+        wanted = t.language not in controls.reads and t.language != language and not no_machine
+        reviewed = bool(wanted and corrected_title and corrected_revision == post_revision)
+        usable = bool(wanted and translated_title and translated_revision == post_revision)
+        shown = corrected_title if reviewed else translated_title if usable else t.title
         answer = accepted_id if t.category.kind == CategoryKind.QUESTIONS else None
-        titles.append(ThreadTitle(t, translated_title if usable else t.title, bool(usable),
-                                  accepted_post_id=answer, hidden=hidden_at is not None))
+        offered = None
+        if controls.originals_first and (reviewed or usable):
+            shown, offered, reviewed, usable = t.title, shown, False, False
+        titles.append(ThreadTitle(t, shown, reviewed or usable, accepted_post_id=answer,
+                                  hidden=hidden_at is not None, reviewed=reviewed, translation_offered=offered))
     return titles
 
 

@@ -81,7 +81,8 @@ def new_thread(slug: str):
     if form.validate_on_submit():
         with attachments.uploads(form.attachments.checked, current_user) as files:
             thread = services.create_thread(category, current_user, form.title.data, form.body.data,
-                                            form.language.data, attachments=files)
+                                            form.language.data, attachments=files,
+                                            no_machine_translation=form.no_machine_translation.data)
         flash(_("Your thread is published."), "success")
         return redirect(url_for("threads.thread", thread_id=thread.id))
     return render_template("threads/new_thread.html", category=category, form=form)
@@ -115,7 +116,8 @@ def reply(thread_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         with attachments.uploads(form.attachments.checked, current_user) as files:
-            post = services.add_reply(thread, current_user, form.body.data, form.language.data, attachments=files)
+            post = services.add_reply(thread, current_user, form.body.data, form.language.data, attachments=files,
+                                      no_machine_translation=form.no_machine_translation.data)
         flash(_("Your reply is published."), "success")
         return redirect(_post_url(post))
     return render_template("threads/reply.html", thread=thread, form=form), 400
@@ -157,7 +159,7 @@ def edit_post(post_id: int):
                 services.edit_post(post, current_user, form.body.data, form.language.data,
                                    title=form.title.data if first else None,
                                    expected_revision=_int_or_none(form.revision.data) or post.revision,
-                                   attachments=files)
+                                   attachments=files, no_machine_translation=form.no_machine_translation.data)
         except services.EditConflict:
             flash(_("This post was changed in the meantime (perhaps in another tab). "
                     "Your text is still below; reload the post to see the new version."), "error")

@@ -42,13 +42,13 @@ def resolve_language(choice: str, text: str, author: User) -> str:
 
 def create_thread(category: Category, author: User, title: str, body: str, language: str,
                   before_commit: BeforeCommit | None = None,
-                  attachments: Sequence[AttachmentChange] = ()) -> Thread:
+                  attachments: Sequence[AttachmentChange] = (), no_machine_translation: bool = False) -> Thread:
     language = resolve_language(language, f"{title}\n\n{body}", author)
     now = utcnow()
     thread = Thread(category=category, author=author, title=title, language=language,
                     created_at=now, last_activity_at=now)
     db.session.add(thread)
-    post = _new_post(thread, author, body, language, now, title=title)
+    post = _new_post(thread, author, body, language, now, title=title, no_machine_translation=no_machine_translation)
     db.session.flush()
     thread.first_post_id = post.id
     _commit_with_jobs(post, before_commit, attachments)
@@ -56,10 +56,10 @@ def create_thread(category: Category, author: User, title: str, body: str, langu
 
 
 def add_reply(thread: Thread, author: User, body: str, language: str,
-              attachments: Sequence[AttachmentChange] = ()) -> Post:
+              attachments: Sequence[AttachmentChange] = (), no_machine_translation: bool = False) -> Post:
     language = resolve_language(language, body, author)
     now = utcnow()
-    post = _new_post(thread, author, body, language, now)
+    post = _new_post(thread, author, body, language, now, no_machine_translation=no_machine_translation)
     thread.last_activity_at = now
     thread.reply_count = Thread.reply_count + 1  # atomic in SQL, safe with concurrent replies
     _commit_with_jobs(post, attachments=attachments)
@@ -72,8 +72,9 @@ class EditConflict(Exception):
 
 def edit_post(post: Post, editor: User, body: str, language: str, title: str | None = None,
               expected_revision: int | None = None, before_commit: BeforeCommit | None = None,
-              attachments: Sequence[AttachmentChange] = ()) -> Post:
-    """Keep the old text as a revision, replace the current one, translate the new revision.
+              attachments: Sequence[AttachmentChange] = (), no_machine_translation: bool | None = None) -> Post:
+    """Keep the old text as a revision, replace the current one, translate the new revision
+    (unless the author asks for no machine translation; None keeps the post's choice).
 
     The revision moves on with a conditional UPDATE, so of two concurrent edits of the same
     revision exactly one wins and the other gets EditConflict (never a duplicate revision).
@@ -81,9 +82,11 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
     language = resolve_language(language, f"{title or ''}\n\n{body}", editor)
     now = utcnow()
     expected = post.revision if expected_revision is None else expected_revision
+    values = {} if no_machine_translation is None else {"no_machine_translation": no_machine_translation}
     changed = db.session.execute(
         update(Post).where(Post.id == post.id, Post.revision == expected, Post.deleted_at.is_(None))
-        .values(revision=expected + 1, body=body, body_html=render_markdown(body), language=language, edited_at=now)
+        .values(revision=expected + 1, body=body, body_html=render_markdown(body), language=language, edited_at=now,
+                **values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
@@ -130,9 +133,10 @@ def is_first_post(post: Post) -> bool:
     return post.thread.first_post_id == post.id
 
 
-def _new_post(thread: Thread, author: User, body: str, language: str, now, title: str | None = None) -> Post:
+def _new_post(thread: Thread, author: User, body: str, language: str, now, title: str | None = None,
+              no_machine_translation: bool = False) -> Post:
     post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body),
-                language=language, revision=1, created_at=now)
+                language=language, revision=1, created_at=now, no_machine_translation=no_machine_translation)
     db.session.add(post)
     db.session.add(PostRevision(post=post, revision=1, body=body, title=title, language=language,
                                 editor=author, created_at=now))
