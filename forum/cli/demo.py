@@ -49,6 +49,7 @@ def seed(if_empty: bool):
 
 def _feature_seeds():
     """Each feature's own demo content (each is idempotent), after the members and threads exist."""
+    from ..corrections import demo as corrections
     from ..jobs_board import demo as jobs_board
     from ..library import demo as library
     from ..moderation import demo as moderation
@@ -56,7 +57,7 @@ def _feature_seeds():
     from ..questions import demo as questions
 
     return [people.seed, questions.seed, jobs_board.seed, _attach_job_description_file, library.seed,
-            moderation.seed]
+            moderation.seed, corrections.seed]
 
 
 def _attach_job_description_file(users, cities) -> None:
