@@ -20,7 +20,7 @@ class FlagForm(FlaskForm):
     # RadioField refuses any value not among the choices ("Not a valid choice").
     reason = RadioField(_l("What is wrong with this post?"), choices=_reason_choices,
                         validators=[DataRequired(_l("Please choose a reason."))])
-    language = SelectField(_l("Which translation is wrong?"), choices=[], validate_choice=True,
+    language = SelectField(_l("Which translation is wrong?"), choices=[], default="",
                            description=_l("Only for a bad translation."))
     note = TextAreaField(_l("Note for the moderators"), filters=[strip],
                          validators=[Length(max=NOTE_MAX, message=_l("At most %(max)d characters.", max=NOTE_MAX)),

@@ -41,12 +41,12 @@ def _back(post: Post):
 def flag(post_id: int):
     post = _post_or_404(post_id)
     languages = services.other_languages(post)
+    if current_user.suspended:
+        return _refused(services.SUSPENDED)
+    if services.already_flagged(current_user, post):
+        flash(str(services.ALREADY_FLAGGED), "info")
+        return _back(post)
     if request.method == "GET":
-        if current_user.suspended:
-            return _refused(services.SUSPENDED)
-        if services.already_flagged(current_user, post):
-            flash(_("You already flagged this post."), "info")
-            return _back(post)
         # "Report a bad translation" links preselect the reason and the language.
         reason = request.args.get("reason")
         language = request.args.get("language")
@@ -74,8 +74,6 @@ def flag(post_id: int):
         else:
             flash(_("Thank you: the moderators will look at this post."), "success")
             return _back(post)
-    elif request.method == "POST" and current_user.suspended:
-        return _refused(services.SUSPENDED)
     view = reading.post_views(db.select(Post).where(Post.id == post.id), reading.reader_language())[0]
     status = 400 if request.method == "POST" else 200
     return render_template("flags/flag.html", post=post, view=view, form=form, own=own), status

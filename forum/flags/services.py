@@ -48,7 +48,7 @@ class FlagRefused(Exception):
     names the form/JSON field at fault, if one is."""
 
     def __init__(self, status: int, message, field: str | None = None) -> None:
-        super().__init__(str(message))
+        super().__init__(status)  # the message stays lazy: it is read in the member's language
         self.status, self.message, self.field = status, message, field
 
 
