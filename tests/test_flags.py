@@ -268,6 +268,19 @@ def test_dismissing_resolves_every_open_flag_of_the_post_and_is_audited(client, 
     assert len(_audit()) == 1
 
 
+def test_a_moderators_note_that_is_too_long_changes_nothing(client, auth, moderator, member, thread):
+    from test_hostile_member import db_state
+
+    _flag(thread.posts[1], member)
+    auth.login(moderator)
+    before = db_state()
+    for action in ("dismiss", "hide"):
+        response = client.post(f"/moderation/posts/{thread.posts[1].id}/flags/{action}", data={"note": "x" * 501},
+                               follow_redirects=True)
+        assert response.status_code == 200 and "At most 500 characters." in response.get_data(as_text=True)
+    assert db_state() == before
+
+
 def test_hiding_from_the_queue_hides_the_post_and_resolves_its_flags(client, auth, moderator, member, thread):
     reply = thread.posts[1]
     _flag(reply, member, FlagReason.INAPPROPRIATE)

@@ -7,7 +7,6 @@ from flask import current_app, g, jsonify
 from ..flags import services as flags
 from ..models import Flag, FlagReason
 from ..rate_limits import charged
-from ..threads import reading
 from ..urls import external_url
 from . import bp, serializers
 from .errors import ApiError

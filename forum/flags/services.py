@@ -39,8 +39,6 @@ REASON_NAMES = {
     FlagReason.OTHER: _l("Other"),
     FlagReason.TRANSLATION: _l("Bad translation"),
 }
-RESOLUTION_NAMES = {FlagResolution.DISMISSED: _l("Dismissed"), FlagResolution.HIDDEN: _l("Post hidden"),
-                    FlagResolution.CORRECTED: _l("Translation corrected")}
 
 
 class FlagRefused(Exception):
