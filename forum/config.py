@@ -113,6 +113,8 @@ def settings(instance_path: str) -> dict:
         "RATELIMIT_SWALLOW_ERRORS": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "POST_RATE_LIMIT": env.get("POST_RATE_LIMIT", "20 per minute"),
+        # Flags per member (pages and API together): a member cannot flood the moderators' queue.
+        "FLAG_RATE_LIMIT": env.get("FLAG_RATE_LIMIT", "10 per minute;50 per day"),
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),  # per member; per address unauthenticated
         # Failed API authentications per client address; once used up, even a valid token waits.
         "API_AUTH_FAILURE_RATE_LIMIT": env.get("API_AUTH_FAILURE_RATE_LIMIT", "30 per minute"),

@@ -58,6 +58,12 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 include-operation-id = "restorePost"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
+# A member flags a post once (409 for a second flag), not their own for a content reason (403), with a
+# note for "other" and a language other than the post's own for "translation" (422): rules in words.
+[[operations]]
+include-operation-id = "flagPost"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]
+
 # A file's type is read from its bytes, which a schema cannot describe: schema-valid random bytes are
 # refused with the documented 415 (or 422 when empty).
 [[operations]]
@@ -146,7 +152,7 @@ def live_api(sqlite_template, tmp_path):
     # Limits on (their headers and 429s are part of the contract) but far above what the run sends.
     many = "100000 per minute"
     config.update({"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": many, "POST_RATE_LIMIT": many,
-                   "EDIT_RATE_LIMIT": many, "API_AUTH_FAILURE_RATE_LIMIT": many, "PROPAGATE_EXCEPTIONS": False})
+                   "EDIT_RATE_LIMIT": many, "FLAG_RATE_LIMIT": many, "API_AUTH_FAILURE_RATE_LIMIT": many, "PROPAGATE_EXCEPTIONS": False})
     app = create_app(config)
     token = _seed(app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)

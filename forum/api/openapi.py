@@ -340,6 +340,70 @@ def _corrections_schemas() -> dict:
         "Reviewer": {"type": "object", "additionalProperties": False, "required": ["id", "display_name", "url"],
                      "properties": {"id": {"type": "integer"}, "display_name": {"type": "string"},
                                     "url": {"type": "string", "description": "The member's profile."}}}}
+def _flags_paths() -> dict:
+    """POST /posts/{id}/flags and GET /moderation/queue (forum/api/flags.py)."""
+    return {
+        "/posts/{post_id}/flags": {"post": {
+            "operationId": "flagPost",
+            "summary": "Flag a post for the moderators, or report a bad translation of it",
+            "description": "One flag per member and post (409 for a second). \"reason\": \"other\" needs a "
+                           "note; \"translation\" needs the \"language\" of the bad translation, one other "
+                           "than the post's own (422). Nobody flags their own post (403), except to report a "
+                           "bad translation of it. A deleted or hidden post is a 404. Rate limited per member "
+                           "(FLAG_RATE_LIMIT).",
+            "parameters": [POST_ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewFlag")}}},
+            "responses": {"201": _json(_ref("Flag"), "The flag"),
+                          "409": _json(_ref("Error"), "You already flagged this post"),
+                          **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}},
+        "/moderation/queue": {"get": {
+            "operationId": "moderationQueue",
+            "summary": "Posts with open flags, newest flag first, each with its flags, in the caller's "
+                       "language and in the original (moderators; 403 for members)",
+            "parameters": [PAGE_PARAM, LANG_PARAM],
+            "responses": {"200": _json(_ref("ModerationQueue"), "A page of the queue"),
+                          **_errors(*AUTH_ERRORS, 403, 422)}}},
+    }
+def _flags_schemas() -> dict:
+    from ..models import FlagReason
+    reasons = [reason.value for reason in FlagReason]
+    flag = {"id": {"type": "integer"}, "post_id": {"type": "integer"},
+            "reason": {"type": "string", "enum": reasons},
+            "language": {**NULLABLE_LANG, "description": "The bad translation's language (reason translation)."},
+            "note": {"type": ["string", "null"]}, "created_at": DATE,
+            "reporter": {"anyOf": [_ref("Author"), {"type": "null"}],
+                         "description": "null: filed by the translation guardrails."}}
+    text = {"type": "object", "additionalProperties": False, "required": ["language", "body", "body_html"],
+            "properties": {"language": LANG, "body": {"type": "string", "description": "Markdown."},
+                           "body_html": {"type": "string", "description": "Sanitized HTML."}}}
+    item = {"post": _ref("Post"), "original": text,
+            "reported_translations": {"type": "array", "items": text,
+                                      "description": "The stored translations members reported, other than "
+                                                     "the caller's language."},
+            "thread": {"type": "object", "additionalProperties": False,
+                       "required": ["id", "title", "title_language", "original_title", "url"],
+                       "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
+                                      "title_language": LANG, "original_title": {"type": "string"},
+                                      "url": {"type": "string"}}},
+            "flags": {"type": "array", "items": _ref("Flag"), "description": "The open flags, oldest first."},
+            "latest_flag_at": DATE}
+    return {
+        "Flag": {"type": "object", "additionalProperties": False, "required": list(flag), "properties": flag},
+        "NewFlag": {"type": "object", "additionalProperties": False, "required": ["reason"],
+                    "properties": {"reason": {"type": "string", "enum": reasons},
+                                   "note": {**_text(500), "type": ["string", "null"],
+                                            "description": "Required for reason other."},
+                                   "language": {**NULLABLE_LANG,
+                                                "description": "Required for reason translation."}}},
+        "ModerationQueue": {"type": "object", "additionalProperties": False,
+                            "required": ["items", "page", "pages", "total", "language"],
+                            "properties": {"items": {"type": "array", "items": {
+                                "type": "object", "additionalProperties": False, "required": list(item),
+                                "properties": item}},
+                                "page": {"type": "integer"}, "pages": {"type": "integer"},
+                                "total": {"type": "integer", "description": "Posts with open flags."},
+                                "language": LANG}},
+    }
 
 
 def spec(server_url: str, categories: list[str] | None = None) -> dict:
@@ -404,6 +468,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "responses": {"201": _json(_ref("Post"), "The new post, in its own language"),
                               **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}},
             **_moderation_paths(category),
+            **_flags_paths(),
             "/posts/{post_id}": {"patch": {
                 "operationId": "editPost", "summary": "Edit your own post, or any post as a moderator (a new revision, translated again)",
                 "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -659,6 +724,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 **_jobs_schemas(),
                 **_audit_schemas(),
                 **_corrections_schemas(),
+                **_flags_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,

@@ -50,6 +50,7 @@ def seed(if_empty: bool):
 def _feature_seeds():
     """Each feature's own demo content (each is idempotent), after the members and threads exist."""
     from ..corrections import demo as corrections
+    from ..flags import demo as flags
     from ..jobs_board import demo as jobs_board
     from ..library import demo as library
     from ..moderation import demo as moderation
@@ -57,7 +58,7 @@ def _feature_seeds():
     from ..questions import demo as questions
 
     return [people.seed, questions.seed, jobs_board.seed, _attach_job_description_file, library.seed,
-            moderation.seed, corrections.seed]
+            moderation.seed, flags.seed, corrections.seed]
 
 
 def _attach_job_description_file(users, cities) -> None:

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
 
-from . import actions, routes  # noqa: E402,F401
+from . import actions, queue, routes  # noqa: E402,F401
