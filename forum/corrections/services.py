@@ -102,11 +102,8 @@ def save(post: Post, user: User, language: str, body: str, title: str | None) ->
 
 
 def _resolve_flags(post: Post, user: User, language: str) -> None:
-    """Open "bad translation" reports for this post and language are answered by the correction
-    (forum/flags/, built alongside; without it there is nothing to resolve)."""
-    try:
-        from ..flags.services import resolve_for_post
-        from ..models import FlagResolution
-    except ImportError:
-        return
+    """Open "bad translation" reports for this post and language are answered by the correction."""
+    from ..flags.services import resolve_for_post
+    from ..models import FlagResolution
+
     resolve_for_post(post, user, FlagResolution.CORRECTED, language=language)
