@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from .attachments import bp as attachments_bp
     from .auth import bp as auth_bp
     from .errors import register_error_handlers
+    from .glossary import bp as glossary_bp
     from .library import bp as library_bp
     from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(questions_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(glossary_bp)
     register_error_handlers(app)
 
 

@@ -65,6 +65,10 @@ def register_field(name: str, source: FieldSource) -> None:
     _FIELD_SOURCES[name] = source
 
 
+def registered_fields() -> list[str]:
+    return sorted(_FIELD_SOURCES)
+
+
 def field_source(post: Post, field: str) -> "tuple[str, str, int] | None":
     source = _FIELD_SOURCES.get(field)
     return source(post) if source is not None else None
@@ -238,6 +242,7 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
         "body": translated.text, "body_html": render_markdown(translated.text),
         "engine": translated.engine, "model_version": translated.model_version,
         "source_hash": source_hash(title, body), "translated_at": utcnow(),
+        "stale": False,  # done with the glossary as it is now
     }
     _upsert_newer(PostTranslation, values, ["post_id", "language"])
     _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
@@ -276,7 +281,7 @@ def _run_field_job(job: TranslationJob, translator) -> JobStatus:
     _upsert_newer(FieldTranslation, {
         "post_id": job.post_id, "field": field, "language": target, "revision": revision,
         "text": translated.text, "engine": translated.engine, "model_version": translated.model_version,
-        "source_hash": field_hash(text), "translated_at": utcnow(),
+        "source_hash": field_hash(text), "translated_at": utcnow(), "stale": False,
     }, ["post_id", "field", "language"])
     _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
     return JobStatus.DONE

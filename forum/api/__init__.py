@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from . import attachments, deletion, jobs, library, moderation, people, questions, routes  # noqa: E402,F401
+from . import attachments, deletion, glossary, jobs, library, moderation, people, questions, routes  # noqa: E402,F401

@@ -30,7 +30,7 @@ class GlossaryError(Exception):
     """Invalid input: {field: message}; `duplicate` when the only problem is an existing entry."""
 
     def __init__(self, fields: dict, duplicate: bool = False) -> None:
-        super().__init__(str(fields))
+        super().__init__(", ".join(fields))  # the field names: messages are lazy, translated when shown
         self.fields = fields
         self.duplicate = duplicate
 
@@ -131,10 +131,13 @@ def _assign(row: GlossaryTerm, data: TermData) -> None:
     row.updated_at = utcnow()
 
 
-def _commit_or_duplicate() -> None:
+def _commit_or_duplicate(work) -> None:
+    """Run the flushes and commit of a change; the unique constraint decides a race between two
+    moderators adding the same term (the check before only gives the common case its message)."""
     try:
+        work()
         db.session.commit()
-    except IntegrityError:  # another moderator added the same term meanwhile
+    except IntegrityError:
         db.session.rollback()
         raise GlossaryError({"term": DUPLICATE}, duplicate=True) from None
 
@@ -144,11 +147,14 @@ def add(data: TermData, actor: User | None) -> GlossaryTerm:
         raise GlossaryError({"term": DUPLICATE}, duplicate=True)
     row = GlossaryTerm(created_by_id=actor.id if actor else None, created_at=utcnow())
     _assign(row, data)
-    db.session.add(row)
-    db.session.flush()
-    audit.record("glossary.add", "glossary_term", row.id, actor=actor, after=snapshot(row))
-    mark_stale([snapshot(row)])
-    _commit_or_duplicate()
+
+    def work():
+        db.session.add(row)
+        db.session.flush()
+        audit.record("glossary.add", "glossary_term", row.id, actor=actor, after=snapshot(row))
+        mark_stale([snapshot(row)])
+
+    _commit_or_duplicate(work)
     return row
 
 
@@ -161,9 +167,13 @@ def edit(row: GlossaryTerm, data: TermData, actor: User | None) -> GlossaryTerm:
     if before == after:
         db.session.rollback()
         return row
-    audit.record("glossary.edit", "glossary_term", row.id, actor=actor, before=before, after=after)
-    mark_stale([before, after])
-    _commit_or_duplicate()
+
+    def work():
+        db.session.flush()
+        audit.record("glossary.edit", "glossary_term", row.id, actor=actor, before=before, after=after)
+        mark_stale([before, after])
+
+    _commit_or_duplicate(work)
     return row
 
 
@@ -262,3 +272,28 @@ def load_starter() -> int:
         mark_stale(list(STARTER))
     db.session.commit()
     return added
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+PER_PAGE = 50
+QUERY_MAX = 120
+
+
+def listing(*, kind: str | None = None, source: str | None = None, target: str | None = None,
+            q: str | None = None, page: int = 1):
+    """A page of entries, by term. source/target: the entries that apply to translations from
+    `source` (and into `target`), never-translate ones included; q: in the term or translation."""
+    query = db.select(GlossaryTerm).order_by(GlossaryTerm.term_key, GlossaryTerm.id)
+    if kind:
+        query = query.where(GlossaryTerm.kind == kind)
+    for column, language in ((GlossaryTerm.source_language, source), (GlossaryTerm.target_language, target)):
+        if language:
+            query = query.where(or_(GlossaryTerm.kind == "keep", column == language))
+    if q:
+        pattern = _like(q.casefold())
+        query = query.where(or_(GlossaryTerm.term_key.like(pattern, escape="\\"),
+                                GlossaryTerm.term_plural.ilike(pattern, escape="\\"),
+                                GlossaryTerm.translation.ilike(pattern, escape="\\"),
+                                GlossaryTerm.translation_plural.ilike(pattern, escape="\\")))
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
