@@ -143,3 +143,14 @@ def test_glossary_forms_refuse_a_missing_or_forged_csrf_token(client, moderator,
         assert client.post(url, data={**data, **extra}).status_code == 400, url
     assert db_state() == before
     assert db.session.get(GlossaryTerm, entry.id) is not None
+
+
+def test_the_search_takes_wildcards_literally_and_control_characters_harmlessly(client, auth, hostile, entry):
+    auth.login(hostile)
+    assert client.get("/glossary?q=dash%00board").status_code == 200
+    assert "tablero" not in client.get("/glossary?q=%25").get_data(as_text=True)  # "%" is no wildcard
+    assert "tablero" not in client.get("/glossary?q=_").get_data(as_text=True)
+    api = Api(client, create_token(hostile, "reader")[1])
+    assert api.get("/glossary?q=dash%00").status_code == 422
+    assert api.get("/glossary?q=%25").get_json()["total"] == 0
+    assert api.get("/glossary?q=").get_json()["total"] == 1

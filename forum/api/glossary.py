@@ -12,7 +12,7 @@ from ..urls import external_url
 from . import bp, serializers
 from .errors import ApiError
 from .routes import MAX_ID
-from .validation import Field, json_body, query_choice, query_int
+from .validation import Field, json_body, query_choice, query_int, query_text
 
 MODERATORS_ONLY = _l("Only moderators can change the glossary.")
 LANGUAGES = ("en", "es", "pt")
@@ -43,12 +43,11 @@ def _moderator() -> None:
 @bp.get("/glossary")
 def list_glossary():
     page = query_int("page", 1)
-    q = request.args.get("q") or ""
-    if len(q) > services.QUERY_MAX:
-        raise ApiError(422, fields={"q": _l("At most %(max)d characters.", max=services.QUERY_MAX)})
+    # Sent empty: no text filter; otherwise the search's rules (not blank, no control characters).
+    q = query_text("q", services.QUERY_MAX) if request.args.get("q") else None
     listing = services.listing(kind=query_choice("kind", services.KINDS, None),
                                source=query_choice("source", LANGUAGES, None),
-                               target=query_choice("target", LANGUAGES, None), q=q.strip() or None, page=page)
+                               target=query_choice("target", LANGUAGES, None), q=q, page=page)
     return jsonify({"terms": [term_json(row) for row in listing.items], "page": page, "pages": listing.pages,
                     "total": listing.total})
 

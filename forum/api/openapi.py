@@ -272,7 +272,7 @@ def _glossary_paths() -> dict:
                                choice("target", LANG["enum"], "Entries that apply to translations into it."),
                                choice("kind", KINDS, "Only this kind."),
                                {"name": "q", "in": "query", "required": False,
-                                "schema": {"type": "string", "maxLength": QUERY_MAX},
+                                "schema": {"anyOf": [_text(QUERY_MAX, "query"), EMPTY]},
                                 "description": "Text in the term or its translation (any case)."},
                                PAGE_PARAM],
                 "responses": {"200": _json(_ref("GlossaryList"), "A page of entries"),

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import GlossaryTerm
 from ..permissions import moderator_required
-from ..text import ascii_int
+from ..text import DISALLOWED_CHARACTERS, ascii_int
 from . import bp, services
 from .forms import KIND_NAMES, DeleteForm, TermForm
 
@@ -26,7 +26,7 @@ def _pairs() -> list[str]:
 def _filters() -> dict:
     """?pair=keep|en-es…&q=…: anything unknown is ignored (a link, not a form to correct)."""
     pair = request.args.get("pair", "")
-    q = (request.args.get("q") or "").strip()[:services.QUERY_MAX]
+    q = DISALLOWED_CHARACTERS.sub("", request.args.get("q") or "").strip()[:services.QUERY_MAX]
     filters = {"q": q or None}
     if pair == "keep":
         filters["kind"] = "keep"
