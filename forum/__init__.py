@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from .corrections import bp as corrections_bp
     from .errors import register_error_handlers
     from .flags import bp as flags_bp
+    from .glossary import bp as glossary_bp
     from .library import bp as library_bp
     from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(corrections_bp)
     app.register_blueprint(flags_bp)
+    app.register_blueprint(glossary_bp)
     register_error_handlers(app)
 
 

@@ -70,6 +70,10 @@ def register_field(name: str, source: FieldSource) -> None:
     _FIELD_SOURCES[name] = source
 
 
+def registered_fields() -> list[str]:
+    return sorted(_FIELD_SOURCES)
+
+
 def field_source(post: Post, field: str) -> "tuple[str, str, int] | None":
     source = _FIELD_SOURCES.get(field)
     return source(post) if source is not None else None
@@ -245,6 +249,7 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
         "source_hash": source_hash(title, body), "translated_at": utcnow(),
         # the guardrails: set when a suspect run was kept; a clean newer revision clears it
         "suspect_reason": guardrails.kept_reasons(translated, translated_title),
+        "stale": False,  # done with the glossary as it is now
     }
     _upsert_newer(PostTranslation, values, ["post_id", "language"])
     if values["suspect_reason"]:
@@ -286,7 +291,7 @@ def _run_field_job(job: TranslationJob, translator) -> JobStatus:
     _upsert_newer(FieldTranslation, {
         "post_id": job.post_id, "field": field, "language": target, "revision": revision,
         "text": translated.text, "engine": translated.engine, "model_version": translated.model_version,
-        "source_hash": field_hash(text), "translated_at": utcnow(),
+        "source_hash": field_hash(text), "translated_at": utcnow(), "stale": False,
     }, ["post_id", "field", "language"])
     # field translations have no suspect column: the job keeps the reason, the flag names the field
     kept = guardrails.kept_reasons(translated)

@@ -19,7 +19,7 @@ from translation.errors import (
     TranslationError,
     UnsupportedPair,
 )
-from translation.glossary import Glossary
+from translation.glossary import Glossary, Term, pluralize
 from translation.guardrails import check_run
 from translation.memory import InMemoryMemory, MemoryKey, TranslationMemory, text_hash
 from translation.pipeline import (
@@ -34,8 +34,9 @@ from translation.pipeline import (
 __all__ = [
     "Detection", "Engine", "EngineError", "EngineStatus", "FORMATS", "Glossary", "InMemoryMemory", "MemoryKey",
     "NoEngineAvailable", "PackageError", "PairInfo", "SUPPORTED_LANGUAGES", "TranslationError",
-    "TranslationMemory", "TranslationResult", "Translator", "UnsupportedPair", "available_engines",
-    "check_pair", "check_run", "detect_language", "install_argos_package", "text_hash", "translate_document",
+    "Term", "TranslationMemory", "TranslationResult", "Translator", "UnsupportedPair", "available_engines",
+    "check_pair", "check_run", "detect_language", "install_argos_package", "pluralize", "text_hash",
+    "translate_document",
 ]
 
 

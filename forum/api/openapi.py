@@ -406,6 +406,72 @@ def _flags_schemas() -> dict:
     }
 
 
+def _glossary_paths() -> dict:
+    """GET and POST /glossary, DELETE /glossary/{term_id} (forum/api/glossary.py)."""
+    from ..glossary.services import KINDS, NOTE_MAX, QUERY_MAX, TERM_MAX
+
+    def choice(name: str, values, description: str) -> dict:
+        return {"name": name, "in": "query", "required": False,
+                "schema": {"type": "string", "enum": [*values, ""]}, "description": description}
+
+    term = _text(TERM_MAX, "line", readable=True)
+    optional = {"anyOf": [term, {"type": "null"}]}
+    body = {"type": "object", "additionalProperties": False, "required": ["kind", "term"], "properties": {
+        "kind": {"type": "string", "enum": list(KINDS),
+                 "description": "keep: never translated (any pair; no languages); prefer: `term` in "
+                                "`source_language` becomes `translation` in `target_language`."},
+        "source_language": {"type": ["string", "null"], "enum": [*LANG["enum"], None]},
+        "target_language": {"type": ["string", "null"], "enum": [*LANG["enum"], None]},
+        "term": term, "term_plural": optional, "translation": optional, "translation_plural": optional,
+        "note": {"anyOf": [_text(NOTE_MAX, "line"), {"type": "null"}]}}}
+    term_id = {"name": "term_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "/glossary": {
+            "get": {
+                "operationId": "listGlossary", "summary": "The glossary, by term (members)",
+                "parameters": [choice("source", LANG["enum"], "Entries that apply to translations from this "
+                                                              "language (never-translate ones included)."),
+                               choice("target", LANG["enum"], "Entries that apply to translations into it."),
+                               choice("kind", KINDS, "Only this kind."),
+                               {"name": "q", "in": "query", "required": False,
+                                "schema": {"anyOf": [_text(QUERY_MAX, "query"), EMPTY]},
+                                "description": "Text in the term or its translation (any case)."},
+                               PAGE_PARAM],
+                "responses": {"200": _json(_ref("GlossaryList"), "A page of entries"),
+                              **_errors(*AUTH_ERRORS, 422)}},
+            "post": {
+                "operationId": "addGlossaryTerm", "summary": "Add a glossary entry (moderators)",
+                "description": "Rules the schema cannot state get a 422 naming the field: a term has a letter, "
+                               "a preferred translation needs both languages (different) and `translation`. "
+                               "The same term for the same kind and pair is a 409. Translations containing "
+                               "the term are marked stale (`flask translation retranslate --stale`).",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                "responses": {"201": _json(_ref("GlossaryTerm"), "The new entry"),
+                              **_errors(*AUTH_ERRORS, 400, 403, 409, 413, 415, 422)}}},
+        "/glossary/{term_id}": {"delete": {
+            "operationId": "deleteGlossaryTerm", "summary": "Delete a glossary entry (moderators)",
+            "parameters": [term_id],
+            "responses": {"204": {"description": "Deleted"}, **_errors(*AUTH_ERRORS, 403, 404)}}},
+    }
+
+
+def _glossary_schemas() -> dict:
+    text = {"type": ["string", "null"]}
+    term = {"id": {"type": "integer"}, "kind": {"type": "string", "enum": ["keep", "prefer"]},
+            "source_language": NULLABLE_LANG, "target_language": NULLABLE_LANG, "term": {"type": "string"},
+            "term_plural": text, "translation": text, "translation_plural": text, "note": text,
+            "updated_at": DATE}
+    return {
+        "GlossaryTerm": {"type": "object", "additionalProperties": False, "required": list(term),
+                         "properties": term},
+        "GlossaryList": {"type": "object", "additionalProperties": False,
+                         "required": ["terms", "page", "pages", "total"],
+                         "properties": {"terms": {"type": "array", "items": _ref("GlossaryTerm")},
+                                        "page": {"type": "integer"}, "pages": {"type": "integer"},
+                                        "total": {"type": "integer"}}},
+    }
+
+
 def spec(server_url: str, categories: list[str] | None = None) -> dict:
     """`categories`: the slugs that exist (an enum in the document); any string of 40 if not given."""
     category = ({"type": "string", "enum": list(categories)} if categories
@@ -544,6 +610,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
             **_jobs_paths(),
             **_audit_paths(),
             **_corrections_paths(),
+            **_glossary_paths(),
             "/members/{user_id}": {"get": {
                 "operationId": "getMember", "summary": "A member's profile (never their e-mail)",
                 "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}},
@@ -725,6 +792,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 **_audit_schemas(),
                 **_corrections_schemas(),
                 **_flags_schemas(),
+                **_glossary_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,

@@ -51,13 +51,14 @@ def _feature_seeds():
     """Each feature's own demo content (each is idempotent), after the members and threads exist."""
     from ..corrections import demo as corrections
     from ..flags import demo as flags
+    from ..glossary import demo as glossary
     from ..jobs_board import demo as jobs_board
     from ..library import demo as library
     from ..moderation import demo as moderation
     from ..people import demo as people
     from ..questions import demo as questions
 
-    return [people.seed, questions.seed, jobs_board.seed, _attach_job_description_file, library.seed,
+    return [glossary.seed, people.seed, questions.seed, jobs_board.seed, _attach_job_description_file, library.seed,
             moderation.seed, flags.seed, corrections.seed]
 
 

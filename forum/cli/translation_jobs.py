@@ -14,7 +14,8 @@ from flask.cli import with_appcontext
 
 from .. import guardrails, jobs
 from ..extensions import db
-from ..models import BODY_FIELD, JobStatus, Post, PostTranslation, TranslationJob, utcnow
+from ..models import (BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, Thread, TranslationJob,
+                      utcnow)
 from ..workers import horse
 from ..workers.supervisor import Supervisor
 
@@ -112,11 +113,14 @@ def _guardrail_status() -> None:
 @click.command("retranslate")
 @click.option("--all", "scope", flag_value="all", help="Every post, into every other language.")
 @click.option("--stale", "scope", flag_value="stale",
-              help="Posts whose translation is missing, outdated or from another model version.")
+              help="Posts and fields whose translation is missing, outdated, from another model version "
+                   "or touched by a glossary change.")
 @click.option("--failed", "scope", flag_value="failed", help="Jobs that gave up: try them again.")
 @with_appcontext
 def retranslate(scope: str | None):
-    """Queue translations again (after a model upgrade, or after failures)."""
+    """Queue translations again (after a model upgrade, a glossary change, or failures).
+
+    --stale also covers the short fields of posts (a job's department, a library summary)."""
     if scope is None:
         raise click.UsageError("choose one of --all, --stale or --failed")
     if scope == "failed":
@@ -133,9 +137,11 @@ def retranslate(scope: str | None):
                 continue
             current = translations.get((post.id, target))
             if scope == "stale" and current is not None and current.revision == post.revision \
+                    and not current.stale \
                     and current.model_version == versions.get((post.language, target), current.model_version):
                 continue
             queued.append(_requeue(post, target))
+    queued += _requeue_fields(posts, scope, versions)
     db.session.commit()
     jobs.dispatch(queued)
     click.echo(f"Queued {len(queued)} translations.")
@@ -153,6 +159,48 @@ def _requeue(post: Post, target: str) -> int:
         db.session.add(job)
     job.status, job.attempts, job.next_attempt_at = JobStatus.PENDING, 0, utcnow()
     job.finished_at = job.dispatched_at = job.last_error = job.lease_until = job.suspect_reason = None
+    db.session.flush()
+    return job.id
+
+
+def _requeue_fields(posts: list[Post], scope: str, versions: dict) -> list[int]:
+    """The fields' jobs (every registered field of every post): missing, outdated or stale ones."""
+    translations = {(t.post_id, t.field, t.language): t
+                    for t in db.session.execute(db.select(FieldTranslation)).scalars()}
+    # Every field today belongs to a thread's first post: only those are asked.
+    first_posts = set(db.session.execute(db.select(Thread.first_post_id)).scalars())
+    queued = []
+    for post in posts:
+        if post.id not in first_posts:
+            continue
+        for field in jobs.registered_fields():
+            current = jobs.field_source(post, field)
+            if current is None or not current[0].strip():
+                continue
+            text, language, revision = current
+            for target in current_app.config["LANGUAGES"]:
+                if target == language:
+                    continue
+                done = translations.get((post.id, field, target))
+                if scope == "stale" and done is not None and not done.stale \
+                        and done.source_hash == jobs.field_hash(text) \
+                        and done.model_version == versions.get((language, target), done.model_version):
+                    continue
+                queued.append(_requeue_field(post, field, language, revision, target))
+    return queued
+
+
+def _requeue_field(post: Post, field: str, language: str, revision: int, target: str) -> int:
+    job = db.session.execute(db.select(TranslationJob).filter_by(
+        post_id=post.id, field=field, revision=revision, target_language=target)).scalars().first()
+    if job is not None and job.status in (JobStatus.PENDING, JobStatus.RUNNING):
+        return job.id
+    if job is None:
+        job = TranslationJob(post_id=post.id, field=field, revision=revision, source_language=language,
+                             target_language=target)
+        db.session.add(job)
+    job.status, job.attempts, job.next_attempt_at = JobStatus.PENDING, 0, utcnow()
+    job.finished_at = job.dispatched_at = job.last_error = job.lease_until = None
     db.session.flush()
     return job.id
 
