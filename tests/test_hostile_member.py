@@ -16,9 +16,12 @@ leaking through search, thread pages and JSON, translations, the edit history an
 authentication bypasses (session cookie, revoked token, suspended owner); open redirects; ids beyond the
 database's integer range.
 
-Flags, the glossary, exports, job fields and notifications do not exist yet: their attacks (IDOR on flags,
-XSS in glossary terms and job fields, hidden posts leaking through notifications and exports, flag-rate
-abuse) join this suite when those features land.
+The features that came later have their own hostile files next to this one: test_hostile_flags.py (the
+queue and its actions, IDOR on flags, flag floods, XSS in notes), test_hostile_corrections.py (correcting a
+language one does not read, hidden threads, XSS in corrections), test_hostile_glossary.py (member writes, XSS
+and regex syntax in terms), test_hostile_audit.py (reading the log without the role, XSS in reasons and
+before/after values, inert filters), test_hostile_guard.py (an engine that loops with markup). Notifications
+are not built yet.
 """
 from __future__ import annotations
 
