@@ -317,5 +317,6 @@ def test_tokens_apertium_dates_broke_are_repaired():
 
     assert repair_tokens("cierra el ⟦0⟧ de ⟦marzo de 1⟧ en ⟦2⟧.") == "cierra el ⟦0⟧ de marzo de ⟦1⟧ en ⟦2⟧."
     assert repair_tokens("It closes on ⟦0⟧ March 1 ⟦⟧.") == "It closes on ⟦0⟧ March ⟦1⟧."
+    assert repair_tokens("Send it before 1 ⟦April⟧ .") == "Send it before ⟦1⟧ April ."
     untouched = "Ejecuta ⟦0⟧ antes de las 17:00 del día 12 ⟦1⟧docs⟦2⟧."
     assert repair_tokens(untouched) == untouched

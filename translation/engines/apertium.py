@@ -35,10 +35,12 @@ _SEPARATOR = "<hr>"
 _SEPARATOR_RE = re.compile(r"<hr\s*/?>", re.I)
 # Apertium's date rules take a placeholder's digits for a day or year and move its brackets:
 # "on ⟦0⟧ March ⟦1⟧" -> "el ⟦0⟧ de ⟦marzo de 1⟧" (eng-spa), "de marzo de ⟦1⟧" -> "March 1 ⟦⟧"
-# (spa-eng). Both shapes are impossible in our own text, so they are put back after each mode
-# (the guardrails count a token the engine broke as lost). Bounded classes: linear.
+# (spa-eng), "antes del ⟦1⟧ de abril" -> "before 1 ⟦April⟧" (spa-eng). These shapes are impossible in
+# our own text (a token always holds digits only), so they are put back after each mode (the
+# guardrails count a token the engine broke as lost). Bounded classes: linear.
 _WRAPPED_WORDS_RE = re.compile(r"⟦([^⟦⟧\d<>]{1,40}?)( ?)(\d{1,5})⟧")
 _ESCAPED_DIGITS_RE = re.compile(r"(?<![\d⟦])(\d{1,5}) ?⟦ ?⟧")
+_SWAPPED_RE = re.compile(r"(?<![\d⟦])(\d{1,5}) ⟦([^⟦⟧\d<>]{1,40})⟧")
 
 
 class ApertiumEngine:
@@ -136,7 +138,8 @@ class ApertiumEngine:
 
 
 def repair_tokens(text: str) -> str:
-    return _ESCAPED_DIGITS_RE.sub(r"⟦\1⟧", _WRAPPED_WORDS_RE.sub(r"\1\2⟦\3⟧", text))
+    text = _WRAPPED_WORDS_RE.sub(r"\1\2⟦\3⟧", text)
+    return _SWAPPED_RE.sub(r"⟦\1⟧ \2", _ESCAPED_DIGITS_RE.sub(r"⟦\1⟧", text))
 
 
 def _tidy(out: str, source: str) -> str:
