@@ -187,7 +187,7 @@ def test_invited_member_posts_in_spanish_and_reads_it_in_portuguese(
     page.get_by_role("link", name=tr("es", "New thread")).click()
     expect(page).to_have_url(re.compile(r"/c/questions/new$"))
     page.get_by_label(tr("es", "Title")).fill(TITLE)
-    page.get_by_label(tr("es", "Message")).fill(BODY)
+    page.get_by_label(tr("es", "Message"), exact=True).fill(BODY)
     page.get_by_label(tr("es", "Written in")).select_option("es")  # not left to detection
     page.get_by_role("button", name=tr("es", "Start thread")).click()
 
@@ -323,3 +323,78 @@ def test_aligned_table_columns_keep_their_alignment_under_the_csp(
     _visit_thread(page, live_server, thread, author)
     assert problems == []
     expect(page.locator(".post-body td").last).to_have_css("text-align", "right")
+
+
+def _log_in(page: Page, live_server: str, user) -> None:
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{live_server}/")
+
+
+def test_a_bad_translation_is_reported_corrected_and_read_as_reviewed(
+        live_server, page: Page, problems, make_user, make_city, make_thread, engine):
+    """Issue 9 in the browser: a Portuguese member reports a machine translation, an English-speaking
+    moderator sees it in the queue (count in the header), corrects it beside the original, and the
+    member reads the reviewed translation; then the member declares they read Spanish and gets the
+    original."""
+    from forum import jobs
+    from forum.extensions import db
+    from forum.models import Flag, TranslationCorrection
+
+    author = make_user(language="es", name="Autora", email="autora@example.org")
+    reader = make_user(language="pt", name="Leitora", email="leitora@example.org")
+    moderator = make_user(role="moderator", language="en", name="Mod Erator", email="mod@example.org")
+    thread = make_thread(author, title="Fugas de agua", body="Medimos las fugas con sensores.", language="es")
+    assert jobs.run_pending() == 2  # "[pt] ..." and "[en] ..."
+
+    # 1. The Portuguese reader reports the translation (the link pre-selects the reason and language).
+    _log_in(page, live_server, reader)
+    page.goto(f"{live_server}/t/{thread.id}")
+    expect(html_lang(page)).to_have_attribute("lang", "pt")
+    post = page.locator("article.post").first
+    expect(post.locator(".post-body").first).to_contain_text("[pt] Medimos")
+    post.get_by_role("link", name=tr("pt", "Report a bad translation")).click()
+    page.get_by_label(tr("pt", "Note for the moderators")).fill("Tradução literal demais.")
+    page.get_by_role("button", name=tr("pt", "Send to the moderators")).click()
+    expect(page.get_by_role("status")).to_have_text(tr("pt", "Thank you: the moderators will look at this post."))
+    page.get_by_role("button", name=tr("pt", "Log out")).click()
+
+    # 2. The moderator's header counts it; the queue shows it in English beside the Spanish original.
+    _log_in(page, live_server, moderator)
+    page.get_by_role("link", name="Moderation (1)").click()
+    item = page.locator("main")
+    expect(item).to_contain_text("Tradução literal demais.")
+    expect(item).to_contain_text("[en] Medimos las fugas")          # the moderator's language
+    expect(item).to_contain_text("Medimos las fugas con sensores.")  # the original
+    item.get_by_role("link", name="Correct the translation (Portuguese)").click()
+    expect(page.locator("main")).to_contain_text("Medimos las fugas con sensores.")  # the original beside it
+    page.get_by_label("Translation", exact=True).fill("Medimos os vazamentos com sensores.")
+    page.get_by_role("button", name="Save the corrected translation").click()
+    expect(page.get_by_role("status")).to_have_text("The corrected translation is saved.")
+    expect(page.get_by_role("link", name="Moderation (0)")).to_be_visible()  # nothing open any more
+    page.get_by_role("button", name="Log out").click()
+
+    # 3. The reader gets the reviewed translation, labelled with who reviewed it.
+    _log_in(page, live_server, reader)
+    page.goto(f"{live_server}/t/{thread.id}")
+    post = page.locator("article.post").first
+    expect(post.locator(".post-body").first).to_have_text("Medimos os vazamentos com sensores.")
+    expect(post.get_by_text(tr("pt", "Translation reviewed by %(name)s") % {"name": "Mod Erator"})).to_be_visible()
+
+    # 4. Profile: "I read Spanish" -> the original, untranslated.
+    page.goto(f"{live_server}/profile")
+    page.get_by_role("checkbox", name="Español").check()
+    page.get_by_role("button", name=tr("pt", "Save"), exact=True).click()
+    page.goto(f"{live_server}/t/{thread.id}")
+    post = page.locator("article.post").first
+    expect(post.locator(".post-body").first).to_have_text("Medimos las fugas con sensores.")
+    expect(post.locator(".post-body").first).to_have_attribute("lang", "es")
+
+    db.session.expire_all()
+    flag = db.session.execute(db.select(Flag)).scalar_one()
+    assert flag.resolved_at is not None and flag.resolution.value == "corrected"
+    assert db.session.execute(db.select(TranslationCorrection.body)).scalar_one() == \
+        "Medimos os vazamentos com sensores."
+    assert problems == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask_babel import force_locale, gettext
 import sqlalchemy as sa
 
 from forum import jobs
@@ -161,7 +162,8 @@ def test_after_an_edit_the_correction_is_out_of_date_and_shown_only_on_request(c
     assert 'data-state="machine"' in article and "[es] We lose 40% now." in article
     before, details = article.split('class="outdated-correction"')
     assert "Texto revisado" not in before and "Texto revisado" in details
-    assert "An earlier reviewed translation (out of date)" in details
+    with force_locale("es"):  # the reviewer reads the page in Spanish
+        assert gettext("An earlier reviewed translation (out of date)") in details
     assert "[es] Leaks, again" in page.split("</h1>")[0] and "Título revisado" not in page
     assert _correction(first.id).revision == 1  # kept, not deleted
     post = Api(client, reviewer).get(f"/threads/{translated_thread.id}?lang=es").get_json()["posts"][0]

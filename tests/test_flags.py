@@ -392,6 +392,35 @@ def test_api_queue_for_moderators(client, moderator, member, make_user, thread):
         "[pt] Reply number 0")
 
 
+def test_the_api_queue_gives_no_text_of_a_deleted_post(client, moderator, member, thread):
+    from forum.threads import services as thread_services
+
+    reply = thread.posts[1]
+    _flag(reply, member, FlagReason.TRANSLATION, language="pt")
+    thread_services.delete_post(db.session.get(Post, reply.id), by=thread.author)
+    [item] = Api(client, moderator).get("/moderation/queue").get_json()["items"]
+    assert item["original"]["body"] is None and item["original"]["body_html"] is None
+    assert item["reported_translations"] == []
+    assert "Reply number 0" not in json.dumps(item)
+
+
+def test_hiding_from_the_queue_keeps_the_moderators_reason(client, auth, moderator, member, thread):
+    reply = thread.posts[1]
+    _flag(reply, member, FlagReason.SPAM)
+    auth.login(moderator)
+    assert client.post(f"/moderation/posts/{reply.id}/flags/hide", data={"note": "spam ring"}).status_code == 302
+    assert [(e.action, e.reason) for e in _audit()] == [("flag.resolve", "spam ring"), ("post.hide", "spam ring")]
+
+
+def test_no_bad_translation_to_report_when_the_author_asked_for_none(client, member, thread):
+    reply = db.session.get(Post, thread.posts[1].id)
+    reply.no_machine_translation = True
+    db.session.commit()
+    response = Api(client, member).post(f"/posts/{reply.id}/flags", json={"reason": "translation", "language": "en"})
+    assert response.status_code == 422
+    assert _flags() == []
+
+
 # ---------------------------------------------------------------- demo
 
 def test_demo_flags_are_seeded_once(runner):

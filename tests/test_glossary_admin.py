@@ -301,3 +301,15 @@ def test_demo_seed_loads_the_starter(app):
     demo.seed({}, {})
     demo.seed({}, {})
     assert len(_terms()) == len(STARTER)
+
+
+def test_the_glossary_has_a_size_limit(client, moderator, monkeypatch):
+    """Each translation runs every term's pattern: the glossary stays a curated list."""
+    from forum.glossary import services
+
+    monkeypatch.setattr(services, "TERMS_MAX", 1)
+    services.add(services.validate(PREFER), moderator)
+    with pytest.raises(services.GlossaryError) as refused:
+        services.add(services.validate({"kind": "keep", "term": "SABESP"}), moderator)
+    assert "term" in refused.value.fields and not refused.value.duplicate
+    assert db.session.execute(db.select(db.func.count(GlossaryTerm.id))).scalar_one() == 1

@@ -173,3 +173,33 @@ def test_markup_in_a_corrected_title_is_escaped(client, auth, make_user, victim_
     page = client.get(f"/t/{victim_thread.id}").get_data(as_text=True)
     assert str(escape(title)) in page.split("</h1>")[0]  # shown as the text it is, not evaluated
     assert api.get("/threads?lang=en").get_json()["threads"][0]["title"] == title  # ...and JSON is inert
+
+
+def test_a_member_correction_never_settles_someone_elses_report(api, hostile, make_user, victim_thread):
+    """The member who wrote a bad correction cannot make the report against it go away by saving again."""
+    from forum.flags import services as flags
+    from forum.models import Flag, FlagReason
+
+    reply = victim_thread.posts[1]
+    assert _put(api, reply.id, "en", {"body": "Buy cheap pills"}).status_code == 200
+    reporter = make_user(language="en", name="Reporter")
+    flags.flag_post(db.session.get(Post, reply.id), reporter, FlagReason.TRANSLATION, "spam", "en")
+    assert _put(api, reply.id, "en", {"body": "Buy cheap pills now"}).status_code == 200
+    flag = db.session.execute(db.select(Flag)).scalar_one()
+    db.session.refresh(flag)
+    assert flag.resolved_at is None and flag.resolved_by_id is None
+
+
+def test_a_member_cannot_replace_a_moderators_correction(client, auth, api, hostile, make_user, victim_thread):
+    from forum.corrections import services as corrections
+
+    reply = db.session.get(Post, victim_thread.posts[1].id)
+    moderator = make_user(role="moderator", language="en", name="Moderator")
+    corrections.save(reply, moderator, "en", "We lose water.", None)
+    before = db_state()
+    response = _put(api, reply.id, "en", {"body": "Pwned"})
+    assert response.status_code == 403 and "moderator reviewed" in error_of(response)["message"]
+    auth.login(hostile)
+    page = client.post(f"/posts/{reply.id}/translations/en/correct", data={"body": "Pwned", "revision": "1"})
+    assert page.status_code == 403
+    assert db_state() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from testkit import stored_jobs
 from forum import jobs
@@ -207,7 +208,9 @@ def test_turning_it_on_by_an_edit_supersedes_jobs_and_hides_translations(client,
     assert jobs.run_pending() == 0
     auth.logout()
     page = client.get(f"/t/{thread.id}?lang=es").get_data(as_text=True)
-    assert 'data-state="original"' in _article(page, reply.id) and NOTE in _article(page, reply.id)
+    with force_locale("es"):
+        note = gettext(NOTE)  # the page is in Spanish
+    assert 'data-state="original"' in _article(page, reply.id) and note in _article(page, reply.id)
     assert 'data-state="machine"' in _article(page, first.id)
 
     # The edit form keeps the choice; unticking it translates again.

@@ -25,7 +25,8 @@ def correct_translation(post_id: int, language: str):
         raise ApiError(422, fields={"language": corrections.OWN_LANGUAGE})
     except corrections.NotFound:
         raise ApiError(404, _l("No post with this id, or no translation into this language."))
-    refusal = corrections.refusal(g.api_user, post, language)
+    refusal = corrections.refusal(g.api_user, post, language) or \
+        corrections.overwrite_refusal(g.api_user, post, language)
     if refusal is not None:
         raise ApiError(403, refusal)
     data = json_body({"body": Field(max_length=BODY_MAX), "title": Field(required=False, max_length=TITLE_MAX)})

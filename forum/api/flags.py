@@ -50,9 +50,12 @@ def _item_json(item, language: str) -> dict:
     title = item.title
     return {
         "post": serializers.post(item.view, language),
-        "original": {"language": post.language, "body": post.body, "body_html": post.body_html},
-        "reported_translations": [{"language": code, "body": row.body, "body_html": row.body_html}
-                                  for code, row in sorted(item.reported.items())],
+        # Nothing of a deleted post's text leaves the server (as in serializers.post).
+        "original": {"language": post.language, "body": None if post.is_deleted else post.body,
+                     "body_html": None if post.is_deleted else post.body_html},
+        "reported_translations": [] if post.is_deleted else [
+            {"language": code, "body": row.body, "body_html": row.body_html}
+            for code, row in sorted(item.reported.items())],
         "thread": {"id": post.thread_id, "title": title.title if title else post.thread.title,
                    "title_language": (language if title and title.translated else post.thread.language),
                    "original_title": post.thread.title,

@@ -44,10 +44,11 @@ ACTIONS = {
     "flag.resolve": _l("resolved a flag"),
     "correction.save": _l("corrected a translation"),
     "glossary.add": _l("added a glossary term"),
+    "glossary.edit": _l("edited a glossary term"),
     "glossary.delete": _l("deleted a glossary term"),
 }
 TARGET_TYPES = {"post": _l("Post"), "thread": _l("Thread"), "user": _l("Member"), "city": _l("City"),
-                "invite": _l("Invitation")}
+                "invite": _l("Invitation"), "glossary_term": _l("Glossary term")}
 ACTION_MAX, TARGET_TYPE_MAX, ACTOR_MAX = 40, 20, 120  # the columns' sizes; a member's name
 PER_PAGE = 50
 

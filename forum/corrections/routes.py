@@ -28,7 +28,8 @@ def edit(post_id: int, lang: str):
         post = services.target_post(post_id, lang)
     except services.NotFound:
         abort(404)
-    refusal = services.refusal(current_user, post, lang)
+    refusal = services.refusal(current_user, post, lang) or \
+        services.overwrite_refusal(current_user, post, lang)
     if refusal is not None:
         return render_template("errors/error.html", code=403, message=refusal), 403
     first = is_first_post(post)

@@ -19,6 +19,8 @@ NO_MACHINE_TRANSLATION = _l("The author asked for this post not to be machine-tr
                             "there is no translation to correct.")
 
 
+MODERATOR_REVIEWED = _l("A moderator reviewed this translation. If it is wrong, report it and a moderator will look "
+                        "at it again.")
 OWN_LANGUAGE = _l("This is the language the post is written in: there is no translation into it to correct.")
 
 
@@ -51,6 +53,17 @@ def refusal(user: User, post: Post, language: str):
     return NOT_A_READER
 
 
+def overwrite_refusal(user: User, post: Post, language: str):
+    """A member may not replace a moderator's current correction (a message), else None.
+    Asked by the pages and the API before saving, not per post on a thread page."""
+    if user.is_moderator:
+        return None
+    row = correction_of(post, language)
+    if row is not None and row.revision == post.revision and row.corrector.is_moderator:
+        return MODERATOR_REVIEWED
+    return None
+
+
 def may_correct(user: User, post: Post, language: str) -> bool:
     return (user.is_authenticated and not post.is_deleted and post.language != language
             and refusal(user, post, language) is None)
@@ -69,8 +82,9 @@ def _snapshot(row: TranslationCorrection | None) -> dict | None:
 
 def save(post: Post, user: User, language: str, body: str, title: str | None) -> TranslationCorrection:
     """Store the correction of the post's current revision (one per post and language), with its
-    audit entry, and resolve the open translation flags it answers. `title`: a first post's only;
-    None keeps a current correction's title."""
+    audit entry; a moderator's also resolves the open translation flags it answers (a member's
+    leaves them open: a reporter's complaint is settled by a moderator, never by whoever they
+    complained about). `title`: a first post's only; None keeps a current correction's title."""
     first = is_first_post(post)
     for attempt in (1, 2):
         row = correction_of(post, language)
@@ -89,7 +103,8 @@ def save(post: Post, user: User, language: str, body: str, title: str | None) ->
         row.source_hash = source_hash(post.thread.title if first else None, post.body)
         row.corrector_id, row.updated_at = user.id, utcnow()
         audit.record("correction.save", "post", post.id, actor=user, before=before, after=_snapshot(row))
-        _resolve_flags(post, user, language)
+        if user.is_moderator:
+            _resolve_flags(post, user, language)
         try:
             db.session.commit()
             return row

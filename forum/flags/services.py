@@ -30,6 +30,8 @@ SUSPENDED = _l("Suspended members cannot flag posts.")
 NOTE_REQUIRED = _l("Please say what is wrong (a note is required for “Other”).")
 LANGUAGE_REQUIRED = _l("Please choose which translation is wrong.")
 NOT_A_TRANSLATION = _l("This post is not translated into that language: it is written in it.")
+NO_TRANSLATION_TO_REPORT = _l("The author asked for this post not to be machine-translated: there is no "
+                              "translation to report.")
 
 REASON_NAMES = {
     FlagReason.SPAM: _l("Spam"),
@@ -92,6 +94,8 @@ def flag_post(post: Post, user: User, reason: FlagReason, note: str | None = Non
             raise FlagRefused(422, LANGUAGE_REQUIRED, "language")
         if language not in other_languages(post):
             raise FlagRefused(422, NOT_A_TRANSLATION, "language")
+        if post.no_machine_translation:
+            raise FlagRefused(422, NO_TRANSLATION_TO_REPORT, "reason")
     else:
         language = None  # a language only says which translation is bad
     if already_flagged(user, post):

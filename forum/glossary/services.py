@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, update
+from sqlalchemy import exists, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from translation import pluralize
 
-from .. import audit, jobs
+from .. import audit
 from ..extensions import db
 from ..models import FieldTranslation, GlossaryTerm, Post, PostTranslation, Thread, User, utcnow
 from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, clean_text, is_single_line_text
@@ -20,10 +20,12 @@ from ..text import BIDI_CONTROLS, DISALLOWED_CHARACTERS, clean_text, is_single_l
 KINDS = ("keep", "prefer")
 TERM_MAX = 120
 NOTE_MAX = 300
-# A change marks at most this many short-field translations (checked in Python); posts are done in SQL.
-FIELD_CANDIDATES_MAX = 5000
+# Every translation runs the glossary's alternation over each text run: its cost grows with the
+# number of terms, so the glossary is a curated list, not a dictionary.
+TERMS_MAX = 2000
 
 DUPLICATE = _l("This term is already in the glossary for this language pair.")
+FULL = _l("The glossary is full (%(max)d terms). Delete terms that are no longer needed first.", max=TERMS_MAX)
 
 
 class GlossaryError(Exception):
@@ -145,6 +147,8 @@ def _commit_or_duplicate(work) -> None:
 def add(data: TermData, actor: User | None) -> GlossaryTerm:
     if _duplicate(data):
         raise GlossaryError({"term": DUPLICATE}, duplicate=True)
+    if db.session.execute(db.select(db.func.count(GlossaryTerm.id))).scalar_one() >= TERMS_MAX:
+        raise GlossaryError({"term": FULL})
     row = GlossaryTerm(created_by_id=actor.id if actor else None, created_at=utcnow())
     _assign(row, data)
 
@@ -233,21 +237,15 @@ def mark_stale(entries: list[dict]) -> int:
 
 
 def _mark_fields(forms: set[str], source: str, target: str) -> int:
-    folded = [f.casefold() for f in forms]
-    rows = db.session.execute(
-        db.select(FieldTranslation).join(Post, Post.id == FieldTranslation.post_id)
-        .where(FieldTranslation.language == target, FieldTranslation.stale.is_(False),
-               and_(Post.deleted_at.is_(None)))
-        .order_by(FieldTranslation.id.desc()).limit(FIELD_CANDIDATES_MAX)).scalars().all()
-    ids = []
-    for row in rows:
-        current = jobs.field_source(db.session.get(Post, row.post_id), row.field)
-        if current and current[1] == source and any(f in current[0].casefold() for f in folded):
-            ids.append(row.id)
-    if ids:
-        db.session.execute(update(FieldTranslation).where(FieldTranslation.id.in_(ids)).values(stale=True)
-                           .execution_options(synchronize_session=False))
-    return len(ids)
+    """Short fields (a department, a library summary) into `target`: all of them, in one UPDATE.
+
+    Their text lives in each feature's own tables (jobs.register_field), so matching the term
+    would cost queries per field inside the moderator's request. Marking them all is bounded and
+    cheap where it matters: `retranslate --stale` sends the engine only the runs whose text
+    changed (the translation memory answers the rest), i.e. the ones holding the term."""
+    return db.session.execute(
+        update(FieldTranslation).where(FieldTranslation.language == target, FieldTranslation.stale.is_(False))
+        .values(stale=True).execution_options(synchronize_session=False)).rowcount
 
 
 # --- the starter glossary ---------------------------------------------------------------------

@@ -86,7 +86,7 @@ def hide_flagged(post_id: int):
         return _back()
     # Resolved in the session first: services.hide commits both in one transaction.
     ids = flags.resolve_for_post(post, current_user, FlagResolution.HIDDEN, note=form.note.data)
-    services.hide(post, current_user)
+    services.hide(post, current_user, reason=form.note.data)
     flash(_("The post is hidden: members no longer see it."), "success")
     _resolved(ids)
     return _back()
