@@ -97,8 +97,8 @@ def enqueue_field(post: Post, field: str) -> list[TranslationJob]:
         stale.append(TranslationJob.revision < revision)
     db.session.execute(update(TranslationJob).where(*stale)
                        .values(status=JobStatus.SUPERSEDED, finished_at=utcnow(), lease_until=None))
-    if current is None or not current[0].strip():
-        return []
+    if current is None or not current[0].strip() or post.no_machine_translation:
+        return []  # (an author's "do not machine-translate" covers the post's fields too)
     text, language, revision = current
     existing = set(db.session.execute(db.select(TranslationJob.target_language).filter_by(
         post_id=post.id, field=field, revision=revision)).scalars())

@@ -108,3 +108,19 @@ def test_a_field_without_text_queues_nothing(member, make_thread, note):
     post = make_thread(member, language="en").posts[0]
     note[post.id] = ("   ", "en", 1)
     assert _queue(post) == []
+
+
+def test_an_author_who_asked_for_no_machine_translation_gets_none_for_the_fields_either(
+        member, make_thread, engine, note):
+    post = make_thread(member, body="We lose water.", language="en").posts[0]
+    jobs.run_pending()
+    note[post.id] = ("Agua y saneamiento", "es", 1)
+    _queue(post)
+    assert jobs.run_pending() == 2  # translated while the author allowed it
+    post.no_machine_translation = True
+    db.session.commit()
+    note[post.id] = ("Agua potable", "es", 2)
+    assert _queue(post) == []
+    note[post.id] = ("Agua y saneamiento", "es", 1)  # the text the stored translations were made from
+    english = reading.field_texts(FIELD, {post.id: ("Agua y saneamiento", "es")}, "en")[post.id]
+    assert (english.text, english.translated) == ("Agua y saneamiento", False)

@@ -166,9 +166,11 @@ def field_texts(field: str, sources: dict[int, tuple[str, str]], language: str) 
     wanted = [post_id for post_id, (text, text_language) in sources.items() if text and text_language != language]
     rows = {}
     if wanted:
-        rows = {r.post_id: r for r in db.session.execute(db.select(FieldTranslation).where(
-            FieldTranslation.field == field, FieldTranslation.language == language,
-            FieldTranslation.post_id.in_(wanted))).scalars()}
+        # (none for a post whose author asked for no machine translation)
+        rows = {r.post_id: r for r in db.session.execute(
+            db.select(FieldTranslation).join(Post, Post.id == FieldTranslation.post_id).where(
+                FieldTranslation.field == field, FieldTranslation.language == language,
+                FieldTranslation.post_id.in_(wanted), Post.no_machine_translation.is_(False))).scalars()}
     result = {}
     for post_id, (text, text_language) in sources.items():
         row = rows.get(post_id)
