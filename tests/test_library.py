@@ -417,6 +417,21 @@ def test_an_edited_title_or_summary_leaves_the_stale_translation_out_of_the_expo
         "New title", "", "A new summary.", "")
 
 
+def test_a_corrected_title_is_the_one_exported_and_listed(client, auth, member, moderator, make_thread, engine):
+    from forum.corrections import services as corrections
+
+    thread = make_thread(member, title="Water sectors")
+    _promote(thread, moderator)
+    jobs.run_pending()
+    first = db.session.get(Post, thread.first_post_id)
+    corrections.save(first, moderator, "es", "[es] body, reviewed", "Sectores hidráulicos")
+    [row] = _csv_rows(client)[1]
+    assert (row["title_en"], row["title_es"], row["title_pt"]) == (
+        "Water sectors", "Sectores hidráulicos", "[pt] Water sectors")
+    auth.login(moderator)
+    assert "Sectores hidráulicos" in client.get("/best-practices?lang=es").get_data(as_text=True)
+
+
 def test_the_json_export_and_the_api_share_one_shape(app, client, member, moderator, make_thread, curitiba, engine):
     app.config.update(LIBRARY_LICENSE="CC0 1.0", LIBRARY_LICENSE_URL="https://creativecommons.org/publicdomain/zero/1.0/")
     thread = make_thread(member, title="Water sectors")

@@ -9,7 +9,8 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from ..countries import country_name, is_country_code
 from ..extensions import db
 from ..jobs import field_hash
-from ..models import City, FieldTranslation, LibraryEntry, LibraryTopic, Post, PostTranslation, Thread
+from ..models import (City, FieldTranslation, LibraryEntry, LibraryTopic, Post, PostTranslation, Thread,
+                      TranslationCorrection)
 from ..threads.reading import FieldText, ThreadTitle, field_texts, newest_activity
 from .services import FIELD
 
@@ -78,18 +79,33 @@ def entry_view(thread: Thread, language: str, include_hidden: bool = False) -> E
                      post.hidden_at is not None)
 
 
+def _current_titles(post_ids: list[int], firsts: dict[int, Post],
+                    language: str | None = None) -> dict[tuple[int, str], str]:
+    """{(post id, language): title} for the current translated titles of these first posts: a
+    person's corrected title before the machine's; none for a post kept untranslated by its author."""
+    if not post_ids:
+        return {}
+    wanted = [i for i in post_ids if not firsts[i].no_machine_translation]
+    if not wanted:
+        return {}
+    found: dict[tuple[int, str], str] = {}
+    for model in (PostTranslation, TranslationCorrection):  # the correction, read last, wins
+        query = db.select(model).where(model.post_id.in_(wanted))
+        if language is not None:
+            query = query.where(model.language == language)
+        for row in db.session.execute(query).scalars():
+            if row.title and row.revision == firsts[row.post_id].revision:
+                found[(row.post_id, row.language)] = row.title
+    return found
+
+
 def _titles(threads: list[Thread], firsts: dict[int, Post], language: str) -> dict[int, ThreadTitle]:
     """Titles in `language` where a current translation exists (the title travels with the first post)."""
-    ids = [t.first_post_id for t in threads if t.language != language]
-    translated = {}
-    if ids:
-        translated = {row.post_id: row for row in db.session.execute(db.select(PostTranslation).where(
-            PostTranslation.language == language, PostTranslation.post_id.in_(ids))).scalars()}
+    titles = _current_titles([t.first_post_id for t in threads if t.language != language], firsts, language)
     result = {}
     for thread in threads:
-        row = translated.get(thread.first_post_id)
-        usable = bool(row is not None and row.title and row.revision == firsts[thread.first_post_id].revision)
-        result[thread.id] = ThreadTitle(thread, row.title if usable else thread.title, usable)
+        title = titles.get((thread.first_post_id, language))
+        result[thread.id] = ThreadTitle(thread, title or thread.title, title is not None)
     return result
 
 
@@ -99,11 +115,9 @@ def export_rows(languages: tuple[str, ...]) -> list[tuple[LibraryEntry, dict[str
     rows = _entries()
     rows.sort(key=lambda row: (row[0].promoted_at, row[0].id))
     ids = [post.id for _entry, post in rows]
-    post_rows: dict[tuple[int, str], PostTranslation] = {}
+    post_titles = _current_titles(ids, {post.id: post for _entry, post in rows})
     field_rows: dict[tuple[int, str], FieldTranslation] = {}
     if ids:
-        for row in db.session.execute(db.select(PostTranslation).where(PostTranslation.post_id.in_(ids))).scalars():
-            post_rows[(row.post_id, row.language)] = row
         for row in db.session.execute(db.select(FieldTranslation).where(
                 FieldTranslation.field == FIELD, FieldTranslation.post_id.in_(ids))).scalars():
             field_rows[(row.post_id, row.language)] = row
@@ -115,9 +129,7 @@ def export_rows(languages: tuple[str, ...]) -> list[tuple[LibraryEntry, dict[str
             if language == thread.language:
                 titles[language] = thread.title
             else:
-                row = post_rows.get((post.id, language))
-                titles[language] = row.title if row is not None and row.title and row.revision == post.revision \
-                    else None
+                titles[language] = post_titles.get((post.id, language))
             if language == entry.summary_language:
                 summaries[language] = entry.summary
             else:
