@@ -12,17 +12,10 @@ from sqlalchemy.exc import DBAPIError
 
 from forum.extensions import db
 from forum.models import AuditEntry, Invite, LibraryTopic, Post, Thread, utcnow
-from forum.tokens import create_token
+from testkit import MemberApi
 
 
-class Api:
-    def __init__(self, client, user) -> None:
-        self.client, self.headers = client, {"Authorization": f"Bearer {create_token(user, 'tests')[1]}"}
-
-    def __getattr__(self, method):
-        def call(url, **kwargs):
-            return getattr(self.client, method)(f"/api/v1{url}", headers=self.headers, **kwargs)
-        return call
+Api = MemberApi
 
 
 @pytest.fixture

@@ -13,17 +13,10 @@ from forum import jobs
 from forum.extensions import db
 from forum.models import AuditEntry, JobStatus, Post, PostTranslation, TranslationCorrection, TranslationJob
 from forum.threads import services
-from forum.tokens import create_token
+from testkit import MemberApi
 
 
-class Api:
-    def __init__(self, client, user) -> None:
-        self.client, self.headers = client, {"Authorization": f"Bearer {create_token(user, 'tests')[1]}"}
-
-    def __getattr__(self, method):
-        def call(path, **kwargs):
-            return getattr(self.client, method)(f"/api/v1{path}", headers=self.headers, **kwargs)
-        return call
+Api = MemberApi
 
 
 @pytest.fixture

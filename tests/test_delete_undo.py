@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 
@@ -14,7 +13,7 @@ from forum import jobs
 from forum.extensions import db
 from forum.models import Post, utcnow
 from forum.threads import services
-from forum.tokens import create_token
+from testkit import MemberApi, db_state as testkit_db_state
 
 
 # Stamped by every API call, raised by every logout: by design, not a change an attempt made.
@@ -22,32 +21,12 @@ VOLATILE = {("api_tokens", "last_used_at"), ("users", "session_version")}
 
 
 def db_state() -> dict:
-    db.session.commit()
-    state = {}
-    for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if (table.name, c.name) not in VOLATILE]
-        state[table.name] = [tuple(r) for r in db.session.execute(
-            sa.select(*columns).order_by(*table.primary_key.columns)).all()]
-    db.session.commit()
-    return state
+    return testkit_db_state(VOLATILE)
 
 
 def stored(post) -> Post:
     db.session.expire_all()
     return db.session.get(Post, post.id)
-
-
-def make_api(client, user):
-    token = create_token(user, "tests")[1]
-
-    class Api:
-        def __getattr__(self, method):
-            def call(url, **kwargs):
-                return getattr(client, method)(f"/api/v1{url}", headers={"Authorization": f"Bearer {token}"},
-                                               **kwargs)
-            return call
-
-    return Api()
 
 
 @pytest.fixture
@@ -219,7 +198,7 @@ def test_old_deletions_without_a_deleter_are_for_moderators(client, auth, member
 # --- API ------------------------------------------------------------------------------------------------
 
 def test_api_delete_and_restore(client, member, reply):
-    api = make_api(client, member)
+    api = MemberApi(client, member)
     assert api.delete(f"/posts/{reply.id}").status_code == 204
     post = stored(reply)
     assert post.deleted_at is not None and post.deleted_by_id == member.id
@@ -233,8 +212,8 @@ def test_api_delete_and_restore(client, member, reply):
 
 
 def test_api_refusals_change_nothing(client, member, reply, make_user):
-    intruder = make_api(client, make_user())
-    owner = make_api(client, member)
+    intruder = MemberApi(client, make_user())
+    owner = MemberApi(client, member)
     before = db_state()
     response = intruder.delete(f"/posts/{reply.id}")
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
@@ -253,7 +232,7 @@ def test_api_refusals_change_nothing(client, member, reply, make_user):
     assert response.status_code == 403 and "passed" in response.get_json()["error"]["message"]
     assert db_state() == before
 
-    moderator = make_api(client, make_user(role="moderator"))
+    moderator = MemberApi(client, make_user(role="moderator"))
     assert moderator.post(f"/posts/{reply.id}/restore").status_code == 200
     assert moderator.delete(f"/posts/{reply.id}").status_code == 204
     before = db_state()
@@ -265,7 +244,7 @@ def test_api_refusals_change_nothing(client, member, reply, make_user):
 def test_api_hidden_posts_are_not_found_by_members(client, member, reply):
     reply.hidden_at = utcnow()
     db.session.commit()
-    owner = make_api(client, member)
+    owner = MemberApi(client, member)
     before = db_state()
     assert owner.delete(f"/posts/{reply.id}").status_code == 404
     assert owner.post(f"/posts/{reply.id}/restore").status_code == 404

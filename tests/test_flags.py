@@ -13,19 +13,10 @@ from forum import jobs
 from forum.extensions import db
 from forum.flags import services as flag_services
 from forum.models import AuditEntry, Flag, FlagReason, FlagResolution, Post
-from forum.tokens import create_token
+from testkit import MemberApi
 
 
-class Api:
-    def __init__(self, client, user) -> None:
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {create_token(user, 'tests')[1]}"}
-
-    def get(self, path, **kwargs):
-        return self.client.get(f"/api/v1{path}", headers=self.headers, **kwargs)
-
-    def post(self, path, **kwargs):
-        return self.client.post(f"/api/v1{path}", headers=self.headers, **kwargs)
+Api = MemberApi
 
 
 @pytest.fixture

@@ -10,23 +10,12 @@ import pytest
 from forum import jobs
 from forum.extensions import db
 from forum.models import AuditEntry, FieldTranslation, GlossaryTerm, JobStatus, TranslationJob
-from forum.tokens import create_token
-from testkit import stored_translation
+from testkit import MemberApi, stored_translation
 
 
 @pytest.fixture
 def moderator(make_user):
     return make_user(role="moderator", language="en", name="Mo Derator")
-
-
-def _api(client, user):
-    headers = {"Authorization": f"Bearer {create_token(user, 'tests')[1]}"}
-
-    class Api:
-        def __getattr__(self, method):
-            return lambda url, **kwargs: getattr(client, method)(f"/api/v1{url}", headers=headers, **kwargs)
-
-    return Api()
 
 
 PREFER = {"kind": "prefer", "source_language": "en", "target_language": "es", "term": "dashboard",
@@ -168,7 +157,7 @@ def test_members_may_not_change_the_glossary(client, auth, member, moderator):
 # ---------------------------------------------------------------- API
 
 def test_api_lists_adds_and_deletes(client, member, moderator):
-    mod, reader = _api(client, moderator), _api(client, member)
+    mod, reader = MemberApi(client, moderator), MemberApi(client, member)
     response = mod.post("/glossary", json={**PREFER, "term_plural": None, "note": "network term"})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()

@@ -9,7 +9,7 @@ import pytest
 from forum import jobs
 from forum.extensions import db
 from forum.models import Category, Post, PostRevision, Thread
-from forum.tokens import create_token
+from testkit import MemberApi
 
 SECRET = "Zanzibarquux"  # in the hidden post; the fake engine's translations carry it too
 QUERY = "anzibarqu"       # finds it (LIKE), and the search pages' echo of it is not the secret
@@ -17,19 +17,6 @@ QUERY = "anzibarqu"       # finds it (LIKE), and the search pages' echo of it is
 
 def _category(slug: str) -> Category:
     return db.session.execute(db.select(Category).filter_by(slug=slug)).scalar_one()
-
-
-def _api(client, user):
-    token = create_token(user, "tests")[1]
-
-    class Api:
-        def __getattr__(self, method):
-            def call(url, **kwargs):
-                return getattr(client, method)(f"/api/v1{url}", headers={"Authorization": f"Bearer {token}"},
-                                               **kwargs)
-            return call
-
-    return Api()
 
 
 @pytest.fixture
@@ -62,7 +49,7 @@ def test_pinned_threads_lead_their_category_and_are_marked(client, auth, member,
     auth.logout()
     page = client.get("/c/questions").get_data(as_text=True)
     assert page.index("Old thread") < page.index("Newer thread") and "Pinned" in page
-    api_list = _api(client, member).get("/threads?category=questions").get_json()["threads"]
+    api_list = MemberApi(client, member).get("/threads?category=questions").get_json()["threads"]
     assert [t["title"] for t in api_list][0] == "Old thread about water" and api_list[0]["pinned"] is True
 
     auth.login(moderator)
@@ -89,7 +76,7 @@ def test_locked_thread_takes_no_reply_or_edit_from_members(client, auth, member,
     before = _state(thread.id)
     response = client.post(f"/t/{thread.id}/reply", data={"body": "Let me in", "language": "en"})
     assert response.status_code == 403 and "locked" in response.get_data(as_text=True)
-    api = _api(client, other)
+    api = MemberApi(client, other)
     response = api.post(f"/threads/{thread.id}/posts", json={"body": "Let me in"})
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
     assert "locked" in response.get_json()["error"]["message"]
@@ -100,7 +87,7 @@ def test_locked_thread_takes_no_reply_or_edit_from_members(client, auth, member,
     auth.login(member)
     assert client.get(f"/p/{reply.id}/edit").status_code == 403
     assert client.post(f"/p/{reply.id}/edit", data={"body": "Changed", "language": "en"}).status_code == 403
-    assert _api(client, member).patch(f"/posts/{reply.id}", json={"body": "Changed"}).status_code == 403
+    assert MemberApi(client, member).patch(f"/posts/{reply.id}", json={"body": "Changed"}).status_code == 403
     assert "/edit" not in client.get(f"/t/{thread.id}").get_data(as_text=True)
     assert _state(thread.id) == before
     auth.logout()
@@ -110,7 +97,7 @@ def test_locked_thread_takes_no_reply_or_edit_from_members(client, auth, member,
     page = client.get(f"/t/{thread.id}").get_data(as_text=True)
     assert "This thread is locked" in page and f'action="/t/{thread.id}/reply"' in page
     assert client.post(f"/t/{thread.id}/reply", data={"body": "Closing note", "language": "en"}).status_code == 302
-    mod_api = _api(client, moderator)
+    mod_api = MemberApi(client, moderator)
     assert mod_api.post(f"/threads/{thread.id}/posts", json={"body": "Another note"}).status_code == 201
     assert mod_api.get(f"/threads/{thread.id}").get_json()["locked"] is True
     assert client.post(f"/moderation/threads/{thread.id}/unlock").status_code == 302
@@ -148,7 +135,7 @@ def test_move_a_thread_to_another_category(client, auth, moderator, member, make
     assert response.status_code == 200 and ("Please choose a category" in page or "Elija una categoría" in page)
     assert _state(thread.id) == before
 
-    api = _api(client, moderator)
+    api = MemberApi(client, moderator)
     response = api.post(f"/threads/{thread.id}/move", json={"category": "jobs"})
     assert response.status_code == 200 and response.get_json()["category"] == "jobs"
     response = api.post(f"/threads/{thread.id}/move", json={"category": "nowhere"})
@@ -159,7 +146,7 @@ def test_move_a_thread_to_another_category(client, auth, moderator, member, make
 
 def test_api_pin_and_lock_for_moderators(client, moderator, member, make_thread):
     thread = make_thread(member)
-    api = _api(client, moderator)
+    api = MemberApi(client, moderator)
     data = api.post(f"/threads/{thread.id}/pin").get_json()
     assert data["pinned"] is True and data["locked"] is False
     assert api.post(f"/threads/{thread.id}/pin").status_code == 200  # again: nothing changes
@@ -220,7 +207,7 @@ def test_members_cannot_moderate_in_the_api(client, member, make_thread, method,
         thread.posts[1].hidden_at = thread.created_at
         db.session.commit()
     before = _state(thread.id)
-    api = _api(client, member)
+    api = MemberApi(client, member)
     kwargs = {"json": body} if body else {}
     response = getattr(api, method)(url.format(t=thread.id, p=thread.posts[1].id), **kwargs)
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
@@ -283,7 +270,7 @@ def test_a_hidden_reply_vanishes_for_members_and_visitors(client, auth, member, 
     assert thread.reply_count == 1
 
     reader = make_user()
-    for who, api in (("visitor", None), ("member", _api(client, reader))):
+    for who, api in (("visitor", None), ("member", MemberApi(client, reader))):
         if who == "member":
             auth.login(reader)
         for name, (status, text) in _member_surfaces(client, api, thread, secret).items():
@@ -308,7 +295,7 @@ def test_a_hidden_reply_vanishes_for_members_and_visitors(client, auth, member, 
     assert SECRET in page and "Hidden by a moderator" in page
     assert f'action="/moderation/posts/{secret.id}/restore"' in page
     assert client.get(f"/p/{secret.id}/history").status_code == 200
-    api = _api(client, moderator)
+    api = MemberApi(client, moderator)
     posts = {p["id"]: p for p in api.get(f"/threads/{thread.id}").get_json()["posts"]}
     assert posts[secret.id]["hidden"] is True and SECRET in posts[secret.id]["body"]
     assert api.get(f"/posts/{secret.id}/original").status_code == 200
@@ -325,7 +312,7 @@ def test_a_hidden_reply_vanishes_for_members_and_visitors(client, auth, member, 
 
 def test_hiding_twice_counts_the_reply_once(client, moderator, member, make_user, make_thread):
     thread, secret = _thread_with_a_secret_reply(member, make_user, make_thread)
-    api = _api(client, moderator)
+    api = MemberApi(client, moderator)
     assert api.post(f"/posts/{secret.id}/hide").get_json()["hidden"] is True
     assert api.post(f"/posts/{secret.id}/hide").status_code == 200
     db.session.expire_all()
@@ -342,11 +329,11 @@ def test_a_thread_whose_first_post_is_hidden_disappears(client, auth, member, mo
     make_thread(member, title="Innocent thread")
     reply = thread.posts[1]
     jobs.run_pending()
-    api = _api(client, moderator)
+    api = MemberApi(client, moderator)
     assert api.post(f"/posts/{thread.first_post_id}/hide").status_code == 200
 
     reader = make_user()
-    for who, member_api in (("visitor", None), ("member", _api(client, reader))):
+    for who, member_api in (("visitor", None), ("member", MemberApi(client, reader))):
         if who == "member":
             auth.login(reader)
         surfaces = _member_surfaces(client, member_api, thread, reply)
@@ -389,7 +376,7 @@ def test_moderators_edit_any_post_and_the_history_names_them(client, auth, membe
     assert response.status_code == 302
     history = client.get(f"/p/{first.id}/history").get_data(as_text=True)
     assert "Mo Derator" in history and "Ana Member" in history
-    api = _api(client, moderator)
+    api = MemberApi(client, moderator)
     assert api.patch(f"/posts/{reply.id}", json={"body": "Moderated reply"}).status_code == 200
     db.session.expire_all()
     assert first.body == "Moderated text" and thread.title == "Clearer title" and reply.body == "Moderated reply"
@@ -406,7 +393,7 @@ def test_members_cannot_start_threads_in_best_practices(client, auth, member, mo
     assert client.get(f"/c/{best.slug}/new").status_code == 403
     response = client.post(f"/c/{best.slug}/new", data={"title": "Mine", "body": "Text", "language": "en"})
     assert response.status_code == 403 and "Best practices" in response.get_data(as_text=True)
-    response = _api(client, member).post("/threads", json={"category": best.slug, "title": "Mine", "body": "Text"})
+    response = MemberApi(client, member).post("/threads", json={"category": best.slug, "title": "Mine", "body": "Text"})
     assert response.status_code == 403 and "Best practices" in response.get_json()["error"]["message"]
     assert db.session.execute(db.select(db.func.count(Thread.id))).scalar_one() == count
     assert f"/c/{_category('questions').slug}/new" in client.get("/c/questions").get_data(as_text=True)
@@ -416,7 +403,7 @@ def test_members_cannot_start_threads_in_best_practices(client, auth, member, mo
     assert f"/c/{best.slug}/new" in client.get(f"/c/{best.slug}").get_data(as_text=True)
     assert client.post(f"/c/{best.slug}/new", data={"title": "Curated", "body": "Text",
                                                     "language": "en"}).status_code == 302
-    assert _api(client, moderator).post("/threads", json={"category": best.slug, "title": "Curated 2",
+    assert MemberApi(client, moderator).post("/threads", json={"category": best.slug, "title": "Curated 2",
                                                           "body": "Text"}).status_code == 201
     assert db.session.execute(db.select(db.func.count(Thread.id))).scalar_one() == count + 2
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 
@@ -14,7 +13,7 @@ from forum import jobs
 from forum.extensions import db
 from forum.models import Category, Thread, utcnow
 from forum.threads import services
-from forum.tokens import create_token
+from testkit import MemberApi, db_state as testkit_db_state
 
 
 # Stamped by every API call, raised by every logout: by design, not a change an attempt made.
@@ -22,15 +21,7 @@ VOLATILE = {("api_tokens", "last_used_at"), ("users", "session_version")}
 
 
 def db_state() -> dict:
-    """Every row of every table (minus API tokens' last use): "nothing changed" means equal."""
-    db.session.commit()
-    state = {}
-    for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if (table.name, c.name) not in VOLATILE]
-        state[table.name] = [tuple(r) for r in db.session.execute(
-            sa.select(*columns).order_by(*table.primary_key.columns)).all()]
-    db.session.commit()
-    return state
+    return testkit_db_state(VOLATILE)
 
 
 def in_page(language: str, message: str, **variables) -> str:
@@ -67,19 +58,6 @@ def question(asker, peer, make_thread):
 def replies(thread):
     db.session.expire_all()
     return db.session.get(Thread, thread.id).posts[1:]
-
-
-def make_api(client, user):
-    token = create_token(user, "tests")[1]
-
-    class Api:
-        def __getattr__(self, method):
-            def call(url, **kwargs):
-                return getattr(client, method)(f"/api/v1{url}", headers={"Authorization": f"Bearer {token}"},
-                                               **kwargs)
-            return call
-
-    return Api()
 
 
 def accept_form(client, thread, post_id):
@@ -275,7 +253,7 @@ def test_other_categories_have_no_answer_badges_nor_filter(client, asker, make_t
 def test_a_deleted_or_hidden_answer_is_no_answer_and_a_restored_one_is_again(client, auth, asker, peer, question):
     first, _second = replies(question)
     services_accept(question, first, asker)
-    api = make_api(client, asker)
+    api = MemberApi(client, asker)
 
     def state():
         page = client.get(f"/t/{question.id}").get_data(as_text=True)
@@ -305,7 +283,7 @@ def test_the_hidden_or_deleted_answer_text_does_not_leak(client, asker, peer, qu
 
 def test_api_accept_and_clear(client, asker, question):
     first, second = replies(question)
-    api = make_api(client, asker)
+    api = MemberApi(client, asker)
     response = api.post(f"/posts/{first.id}/accept")
     assert response.status_code == 200 and response.get_json()["accepted_post_id"] == first.id
     assert accepted_of(question) == first.id
@@ -329,7 +307,7 @@ def test_api_refusals_change_nothing(client, asker, peer, make_user, question, m
     gone = services.add_reply(question, peer, "Apagado", "pt")
     services.delete_post(gone, by=peer)
     db.session.commit()
-    owner, intruder = make_api(client, asker), make_api(client, peer)
+    owner, intruder = MemberApi(client, asker), MemberApi(client, peer)
     before = db_state()
     for method, url, status in [
         ("post", f"/posts/{second.id}/accept", 403), ("delete", f"/posts/{first.id}/accept", 403),
@@ -352,7 +330,7 @@ def test_api_refusals_change_nothing(client, asker, peer, make_user, question, m
 
 @pytest.mark.parametrize("language", ["es", "pt"])
 def test_api_messages_in_the_token_owners_language(client, make_user, question, language):
-    api = make_api(client, make_user(language=language))
+    api = MemberApi(client, make_user(language=language))
     response = api.post("/posts/999999/accept")
     assert response.status_code == 404
     with force_locale(language):

@@ -7,24 +7,13 @@ import re
 import pytest
 from flask_babel import force_locale, gettext
 
-from testkit import stored_jobs
+from testkit import MemberApi, stored_jobs
 from forum import jobs
 from forum.extensions import db
 from forum.models import JobStatus, Post, TranslationJob, User
 from forum.threads import services
-from forum.tokens import create_token
 
 NOTE = "The author asked for this post not to be machine-translated."
-
-
-def _api(client, user):
-    headers = {"Authorization": f"Bearer {create_token(user, 'tests')[1]}"}
-
-    class Api:
-        def __getattr__(self, method):
-            return lambda path, **kw: getattr(client, method)(f"/api/v1{path}", headers=headers, **kw)
-
-    return Api()
 
 
 def _article(page: str, post_id: int) -> str:
@@ -122,7 +111,7 @@ def test_posts_in_a_language_the_reader_reads_are_shown_in_the_original(client, 
 def test_the_api_applies_the_languages_read(client, reader, threads):
     reader.read_languages = "pt"
     db.session.commit()
-    data = _api(client, reader).get(f"/threads/{threads.id}?lang=en").get_json()
+    data = MemberApi(client, reader).get(f"/threads/{threads.id}?lang=en").get_json()
     assert data["title"] == "Como consertar vazamentos?" and data["title_language"] == "pt"
     assert [(p["status"], p["language"]) for p in data["posts"]] == [("original", "pt"), ("machine", "en")]
 
@@ -149,7 +138,7 @@ def test_originals_first_shows_the_original_with_the_translation_one_click_away(
     assert "Como consertar vazamentos?" in header and "[en]" not in header
     assert "[en] Como consertar vazamentos?" in page  # one click away
     # The API is not a presentation: it still answers with the translation.
-    post = _api(client, reader).get(f"/threads/{threads.id}").get_json()["posts"][0]
+    post = MemberApi(client, reader).get(f"/threads/{threads.id}").get_json()["posts"][0]
     assert (post["status"], post["body"]) == ("machine", "[en] Perdemos água.")
 
 
@@ -173,7 +162,7 @@ def test_a_post_marked_do_not_translate_gets_no_job_and_a_note(client, auth, rea
     assert page.count(NOTE) == 2 and page.count('data-state="original"') == 2
     assert "Texto legal" in page.split("</h1>")[0]
     assert "/translations/" not in page  # nothing to correct
-    data = _api(client, reader).get(f"/threads/{post.thread_id}?lang=en").get_json()
+    data = MemberApi(client, reader).get(f"/threads/{post.thread_id}?lang=en").get_json()
     assert data["title"] == "Texto legal"
     assert [(p["status"], p["no_machine_translation"]) for p in data["posts"]] == [("original", True)] * 2
     # A reader of the post's language needs no note.
@@ -224,7 +213,7 @@ def test_turning_it_on_by_an_edit_supersedes_jobs_and_hides_translations(client,
 
 def test_api_takes_no_machine_translation_on_threads_replies_and_edits(client, make_user, engine, category):
     author = make_user(language="en")
-    api = _api(client, author)
+    api = MemberApi(client, author)
     created = api.post("/threads", json={"category": "questions", "title": "Bylaw 12", "body": "Section 1.",
                                          "language": "en", "no_machine_translation": True})
     assert created.status_code == 201

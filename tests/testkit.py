@@ -152,3 +152,39 @@ def stored_translation(post_id: int, language: str):
     db.session.expire_all()
     return db.session.execute(
         db.select(PostTranslation).filter_by(post_id=post_id, language=language)).scalar_one_or_none()
+
+
+# Stamped by every API call, by design: not a change an attempt made.
+API_STAMPS = frozenset({("api_tokens", "last_used_at")})
+
+
+def db_state(volatile=API_STAMPS) -> dict:
+    """Every row of every table (minus `volatile` (table, column) pairs, which change by design):
+    "nothing changed" means equal."""
+    import sqlalchemy as sa
+
+    from forum.extensions import db
+
+    db.session.commit()  # end the test's own transaction so we read what is committed now
+    state = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if (table.name, c.name) not in volatile]
+        rows = db.session.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
+        state[table.name] = [tuple(row) for row in rows]
+    db.session.commit()
+    return state
+
+
+class MemberApi:
+    """The JSON API as `user`, with a fresh token: api.get("/threads"), api.post(path, json=...)..."""
+
+    def __init__(self, client, user) -> None:
+        from forum.tokens import create_token
+
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {create_token(user, 'tests')[1]}"}
+
+    def __getattr__(self, method):
+        def call(path, **kwargs):
+            return getattr(self.client, method)(f"/api/v1{path}", headers=self.headers, **kwargs)
+        return call
