@@ -13,7 +13,7 @@ from forum import jobs
 from forum.extensions import db
 from forum.models import Post, utcnow
 from forum.threads import services
-from testkit import MemberApi, db_state as testkit_db_state
+from testkit import MemberApi, db_state as every_row
 
 
 # Stamped by every API call, raised by every logout: by design, not a change an attempt made.
@@ -21,7 +21,7 @@ VOLATILE = {("api_tokens", "last_used_at"), ("users", "session_version")}
 
 
 def db_state() -> dict:
-    return testkit_db_state(VOLATILE)
+    return every_row(VOLATILE)
 
 
 def stored(post) -> Post:
