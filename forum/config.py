@@ -140,6 +140,22 @@ def settings(instance_path: str) -> dict:
         "ATTACHMENT_FOLDER": env.get("ATTACHMENT_FOLDER") or str(Path(instance_path) / "attachments"),
         "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "ATTACHMENTS_PER_POST": int(env.get("ATTACHMENTS_PER_POST", "5")),
+        # Email, sent by the worker from the outbox. No MAIL_SERVER: emails are written to the log instead.
+        "MAIL_SERVER": env.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env_flag("MAIL_USE_TLS", False),      # STARTTLS on MAIL_PORT
+        "MAIL_USE_SSL": env_flag("MAIL_USE_SSL", False),      # TLS from the start (port 465)
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": env.get("MAIL_FROM", "City Forum <forum@localhost>"),
+        "MAIL_TIMEOUT_SECONDS": float(env.get("MAIL_TIMEOUT_SECONDS", "30")),
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "8")),
+        "MAIL_RETRY_SECONDS": float(env.get("MAIL_RETRY_SECONDS", "60")),   # doubled after each failure
+        "MAIL_LEASE_SECONDS": int(env.get("MAIL_LEASE_SECONDS", "300")),
+        # A notification email waits this long for the post's translation, then goes with the original.
+        "MAIL_TRANSLATION_WAIT_SECONDS": float(env.get("MAIL_TRANSLATION_WAIT_SECONDS", "600")),
+        "PASSWORD_RESET_MINUTES": minutes_setting("PASSWORD_RESET_MINUTES", 60),
+        "PASSWORD_RESET_RATE_LIMIT": env.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour"),
     }
 
 

@@ -94,6 +94,36 @@ class FlagReason(str, enum.Enum):
     TRANSLATION = "translation"    # a bad machine translation into `Flag.language`
 
 
+class NotificationKind(str, enum.Enum):
+    REPLY = "reply"                    # a new post in a thread I watch (or a new thread in a category I watch)
+    MENTION = "mention"                # @name of me in a post
+    ACCEPTED = "accepted"              # my question's answer was accepted
+    FLAG_RESOLVED = "flag_resolved"    # a moderator settled a flag I raised
+    CORRECTION = "correction"          # someone corrected the translation of my post
+
+
+class WatchLevel(str, enum.Enum):
+    """Discourse's levels: watching notifies of every new post, tracking only counts unread
+    posts, muted hides the thread from unread counts and notifies of nothing but mentions."""
+    WATCHING = "watching"
+    TRACKING = "tracking"
+    MUTED = "muted"
+
+
+class EmailFrequency(str, enum.Enum):
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    NONE = "none"
+
+
+class EmailStatus(str, enum.Enum):
+    PENDING = "pending"
+    SENDING = "sending"      # claimed by a worker (lease_until); a lost worker's email is retried
+    SENT = "sent"
+    FAILED = "failed"        # every attempt used: visible to admins, retried by hand
+    CANCELLED = "cancelled"  # nothing left to send (the post was hidden, the member unsubscribed)
+
+
 class FlagResolution(str, enum.Enum):
     DISMISSED = "dismissed"        # looked at, no action
     HIDDEN = "hidden"              # the post was hidden
@@ -138,6 +168,10 @@ class User(UserMixin, db.Model):
     # are shown in the original) and "originals first everywhere".
     read_languages: Mapped[str] = mapped_column(String(20), default="", server_default="")
     originals_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Email about notifications: each at once, one digest a day (the default), or none.
+    email_frequency: Mapped[EmailFrequency] = mapped_column(
+        _enum(EmailFrequency), default=EmailFrequency.DAILY, server_default=EmailFrequency.DAILY.value)
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     city: Mapped[City] = relationship(back_populates="members")
@@ -208,6 +242,9 @@ class Invite(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The invitation email's language (None: the city's default language) and when it was last sent.
+    language: Mapped[str | None] = mapped_column(String(2))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     city: Mapped[City] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -582,3 +619,104 @@ class GlossaryTerm(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     created_by: Mapped[User | None] = relationship()
+
+
+class Notification(db.Model):
+    """Something a member should know about, shown in the header and on the notifications page,
+    and emailed (at once or in the daily digest) when `emailed_at` is still empty."""
+
+    __tablename__ = "notifications"
+    # One notification per member, kind and post: a repeated event (an edit, a retry) adds none.
+    __table_args__ = (UniqueConstraint("user_id", "kind", "post_id", name="uq_notifications_user_kind_post"),
+                      Index("ix_notifications_user_read", "user_id", "read_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+    detail: Mapped[str | None] = mapped_column(String(40))   # e.g. a flag's resolution, a correction's language
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)  # queued in an email (immediate or digest)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    thread: Mapped[Thread] = relationship()
+    post: Mapped[Post | None] = relationship()
+
+
+class Watch(db.Model):
+    """A member's chosen level for one thread or one category (exactly one of the two is set)."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("user_id", "thread_id", name="uq_watches_user_thread"),
+                      UniqueConstraint("user_id", "category_id", name="uq_watches_user_category"),
+                      Index("ix_watches_thread_level", "thread_id", "level"),
+                      Index("ix_watches_category_level", "category_id", "level"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    level: Mapped[WatchLevel] = mapped_column(_enum(WatchLevel))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ThreadRead(db.Model):
+    """How far a member has read a thread: the newest post id they have seen."""
+
+    __tablename__ = "thread_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), primary_key=True, index=True)
+    last_read_post_id: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Email(db.Model):
+    """The email outbox: a row committed with the event that causes it, sent by a worker.
+
+    `payload` (JSON) is what the composer of `kind` needs; it is composed at send time, in
+    `language`, so a notification email can wait for the post's translation. A payload holding
+    a secret (a reset or invitation link) is emptied once the email is sent.
+    """
+
+    __tablename__ = "emails"
+    __table_args__ = (Index("ix_emails_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))                  # "notification", "digest", "invite", "password_reset"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[EmailStatus] = mapped_column(_enum(EmailStatus), default=EmailStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User | None] = relationship()
+
+
+class PasswordReset(db.Model):
+    """A "forgot your password" link: single use, expiring; only the token's SHA-256 is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+    hash_token = staticmethod(digest_token)

@@ -268,3 +268,15 @@ def redis_url():
     yield url
     connection.flushdb()
     connection.close()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback, and the app sending to it."""
+    from testkit import SmtpServer
+
+    server = SmtpServer()
+    server.controller.start()
+    server.configure(app)
+    yield server
+    server.controller.stop()

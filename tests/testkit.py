@@ -118,6 +118,9 @@ def _base_config(database_url: str, instance: Path) -> dict:
         # The suites read pages anonymously; members-only reading has its own tests.
         "FORUM_PUBLIC_READ": True,
         "ATTACHMENT_FOLDER": str(instance / "attachments"),
+        # No SMTP unless a test starts one (the smtp_server fixture); retries are not waited for.
+        "MAIL_SERVER": None,
+        "MAIL_RETRY_SECONDS": 0,
     }
 
 
@@ -188,3 +191,42 @@ class MemberApi:
         def call(path, **kwargs):
             return getattr(self.client, method)(f"/api/v1{path}", headers=self.headers, **kwargs)
         return call
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a free loopback port, keeping what it accepted.
+
+    `refuse(n)` makes it answer the next n messages with a temporary refusal (451), as a server
+    in trouble does; `messages` are parsed (email.policy.default), `envelopes` are the raw ones."""
+
+    def __init__(self) -> None:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.messages: list = []
+        self.envelopes: list = []
+        self._refusals = 0
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    def refuse(self, count: int, reply: str = "451 4.3.0 Try again later") -> None:
+        self._refusals, self._refusal_reply = count, reply
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        if self._refusals:
+            self._refusals -= 1
+            return self._refusal_reply
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
+                                                      policy=email.policy.default))
+        return "250 OK"
+
+    def configure(self, app) -> None:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=self.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
+                          MAIL_USERNAME=None, MAIL_PASSWORD=None)

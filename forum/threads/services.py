@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from ..audit import record
 from ..extensions import db
+from ..notifications import events
 from ..models import Category, Post, PostRevision, Thread, TranslationJob, User, utcnow
 from ..rendering import render_markdown
 
@@ -51,6 +52,7 @@ def create_thread(category: Category, author: User, title: str, body: str, langu
     post = _new_post(thread, author, body, language, now, title=title, no_machine_translation=no_machine_translation)
     db.session.flush()
     thread.first_post_id = post.id
+    events.post_created(post)
     _commit_with_jobs(post, before_commit, attachments)
     return thread
 
@@ -62,6 +64,8 @@ def add_reply(thread: Thread, author: User, body: str, language: str,
     post = _new_post(thread, author, body, language, now, no_machine_translation=no_machine_translation)
     thread.last_activity_at = now
     thread.reply_count = Thread.reply_count + 1  # atomic in SQL, safe with concurrent replies
+    db.session.flush()
+    events.post_created(post)
     _commit_with_jobs(post, attachments=attachments)
     return post
 

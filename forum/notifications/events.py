@@ -1,0 +1,13 @@
+"""What happens after a member writes: called by forum/threads/services.py in the transaction of
+the post (before its commit)."""
+from __future__ import annotations
+
+from ..models import Post
+
+
+def post_created(post: Post) -> None:
+    """A new thread or reply: its author watches the thread; watchers and mentioned members are notified."""
+    from ..watching.services import auto_watch
+
+    auto_watch(post.author, post.thread)
+    # the notifications feature adds: reply notifications for watchers, mentions

@@ -1,0 +1,1 @@
+"""The notifications page (filled by the notifications feature)."""

@@ -1,0 +1,1 @@
+"""Pages that set watch levels (filled by the watching feature)."""
