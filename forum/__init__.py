@@ -45,6 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .logging_filters import install as keep_secrets_out_of_logs
 
     keep_secrets_out_of_logs()
+    if not app.config.get("MAIL_SERVER"):
+        # No SMTP server: emails go to the log (forum/mail/transport.py), so a newcomer sees them.
+        import logging
+
+        logging.getLogger("forum.mail").setLevel(logging.INFO)
+        app.logger  # noqa: B018  (attaches Flask's stderr handler that "forum.mail" propagates to)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
