@@ -2,8 +2,6 @@
 delays it (attempts, backoff) and a server that never accepts leaves it failed."""
 from __future__ import annotations
 
-import pytest
-
 from forum.extensions import db
 from forum.mail import outbox
 from forum.models import Email, EmailStatus
@@ -70,3 +68,32 @@ def test_no_mail_server_writes_the_email_to_the_log(app, member, caplog):
     _queue(member, text="Visible in the log")
     outbox.run_pending()
     assert "Visible in the log" in caplog.text
+
+
+def test_the_worker_round_and_the_command_send_what_is_due(app, member, smtp_server, runner):
+    from forum.workers import horse
+
+    _queue(member, text="From the worker")
+    horse._send_mail()
+    assert [m["Subject"] for m in smtp_server.messages] == ["Hello"]
+    _queue(member, subject="Second")
+    result = runner.invoke(args=["mail", "send-pending"])
+    assert result.exit_code == 0 and "Handled 1 email(s)." in result.output
+    assert [m["Subject"] for m in smtp_server.messages] == ["Hello", "Second"]
+    assert "sent: 2" in runner.invoke(args=["mail", "status"]).output
+
+
+def test_a_lost_worker_leaves_the_email_to_the_next_one_and_it_goes_once(app, member, smtp_server):
+    from datetime import timedelta
+
+    from forum.models import utcnow
+
+    email_id = _queue(member)
+    assert outbox.claim() is not None          # a worker took it, then died before sending
+    assert outbox.run_pending() == 0           # nobody else sends it while the lease holds
+    db.session.execute(db.update(Email).values(lease_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert outbox.sweep() == 1
+    outbox.run_pending()
+    assert len(smtp_server.messages) == 1
+    assert db.session.get(Email, email_id).status == EmailStatus.SENT

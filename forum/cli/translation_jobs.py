@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import (BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, Thread, TranslationJob,
                       utcnow)
 from ..workers import horse
+from ..mail import outbox
 from ..workers.supervisor import Supervisor
 
 
@@ -60,6 +61,9 @@ def _sweep_forever(app, stop: threading.Event) -> None:
         try:
             with app.app_context():
                 jobs.sweep()
+                # With RQ the email outbox is sent from here (the horse is busy being an RQ worker).
+                outbox.sweep()
+                outbox.run_pending(limit=200)
                 db.session.remove()
         except Exception:  # Redis down: try again next round
             app.logger.warning("sweep failed", exc_info=True)

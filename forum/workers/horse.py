@@ -34,6 +34,7 @@ def main(config: dict, kind: str, conn: Connection, parent_pid: int) -> None:
             jobs.warm_up(app)
             jobs.sweep()
             jobs.run_pending()
+            _send_mail()
     else:
         _run_embedded(app, conn)
 
@@ -87,6 +88,7 @@ def _run_embedded(app, conn: Connection) -> None:
                     jobs.sweep()
                     while not stopping and jobs.process() is not None:
                         pass
+                    _send_mail()
                     db.session.remove()
             except Exception:  # the database went away for a moment: try again next round
                 log.exception("translation worker iteration failed; retrying")
@@ -97,6 +99,17 @@ def _run_embedded(app, conn: Connection) -> None:
     finally:
         listener.close()
         lock.release()
+
+
+def _send_mail() -> None:
+    """The email outbox rides along with each round (after the translations a notification email may wait for)."""
+    from forum.mail import outbox
+
+    outbox.sweep()
+    outbox.run_pending(limit=MAIL_PER_ROUND)
+
+
+MAIL_PER_ROUND = 200  # then the next round: translation jobs are not kept waiting behind a backlog of mail
 
 
 class _ActiveLock:
