@@ -152,10 +152,6 @@ def settings(instance_path: str) -> dict:
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "8")),
         "MAIL_RETRY_SECONDS": float(env.get("MAIL_RETRY_SECONDS", "60")),   # doubled after each failure
         "MAIL_LEASE_SECONDS": int(env.get("MAIL_LEASE_SECONDS", "300")),
-        # A notification email waits this long for the post's translation, then goes with the original.
-        "MAIL_TRANSLATION_WAIT_SECONDS": float(env.get("MAIL_TRANSLATION_WAIT_SECONDS", "600")),
-        "PASSWORD_RESET_MINUTES": minutes_setting("PASSWORD_RESET_MINUTES", 60),
-        "PASSWORD_RESET_RATE_LIMIT": env.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour"),
     }
 
 
