@@ -16,8 +16,8 @@ from .. import guardrails, jobs
 from ..extensions import db
 from ..models import (BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, Thread, TranslationJob,
                       utcnow)
-from ..workers import horse
 from ..mail import outbox
+from ..workers import horse
 from ..workers.supervisor import Supervisor
 
 
@@ -62,8 +62,7 @@ def _sweep_forever(app, stop: threading.Event) -> None:
             with app.app_context():
                 jobs.sweep()
                 # With RQ the email outbox is sent from here (the horse is busy being an RQ worker).
-                outbox.sweep()
-                outbox.run_pending(limit=200)
+                outbox.send_round()
                 db.session.remove()
         except Exception:  # Redis down: try again next round
             app.logger.warning("sweep failed", exc_info=True)

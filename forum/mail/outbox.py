@@ -200,6 +200,15 @@ def run_pending(limit: int | None = None) -> int:
     return done
 
 
+ROUND_LIMIT = 200  # emails per worker round: translation jobs are not kept waiting behind a backlog of mail
+
+
+def send_round(limit: int | None = ROUND_LIMIT) -> int:
+    """What a worker does with the outbox each round: lost emails back in line, then what is due."""
+    sweep()
+    return run_pending(limit)
+
+
 def sweep() -> int:
     """Emails whose worker was lost (lease ran out) wait again; when every attempt is spent, failed."""
     now = utcnow()

@@ -105,11 +105,7 @@ def _send_mail() -> None:
     """The email outbox rides along with each round (after the translations a notification email may wait for)."""
     from forum.mail import outbox
 
-    outbox.sweep()
-    outbox.run_pending(limit=MAIL_PER_ROUND)
-
-
-MAIL_PER_ROUND = 200  # then the next round: translation jobs are not kept waiting behind a backlog of mail
+    outbox.send_round()
 
 
 class _ActiveLock:
