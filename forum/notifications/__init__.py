@@ -1,7 +1,2 @@
-"""In-app notifications: replies in watched threads, mentions, accepted answers, settled flags and
-corrected translations; the header's unread count and the notifications page."""
-from flask import Blueprint
-
-bp = Blueprint("notifications", __name__)
-
-from . import routes  # noqa: E402,F401
+"""Notifications: services.add() creates one (and its email for members who want it at once);
+events.py is what a new post sets off. Pages come with the notifications feature."""

@@ -6,8 +6,8 @@ from ..models import Post
 
 
 def post_created(post: Post) -> None:
-    """A new thread or reply: its author watches the thread; watchers and mentioned members are notified."""
+    """A new thread or reply: its author watches the thread (notifying watchers and mentioned members
+    is not built yet)."""
     from ..watching.services import auto_watch
 
     auto_watch(post.author, post.thread)
-    # the notifications feature adds: reply notifications for watchers, mentions

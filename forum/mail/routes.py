@@ -1,1 +1,0 @@
-"""The unsubscribe page and the admins' view of the outbox (filled by the mail feature)."""

@@ -1,1 +1,0 @@
-"""The notifications page (filled by the notifications feature)."""

@@ -1,1 +1,0 @@
-"""Pages that set watch levels (filled by the watching feature)."""
