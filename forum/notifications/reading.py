@@ -1,0 +1,108 @@
+"""A notification as its reader sees it: one sentence, the thread's title and the post's excerpt,
+all in the reader's language (the stored translation or correction; else the original, labelled).
+
+Shared by the notifications page, the API and the emails (forum/notifications/emails.py), so a
+member reads the same words in the header and in their inbox. Outside a request (the mail worker)
+nobody is a moderator: a hidden post has no excerpt and a hidden thread no title.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import Notification, NotificationKind, Post, Thread
+from ..threads.deletion import excerpt
+from ..urls import external_url
+from ..threads.reading import PENDING, TRANSLATED_STATES, post_views, thread_titles
+
+EXCERPT_CHARS = 280
+
+
+@dataclass
+class Excerpt:
+    text: str            # plain text, at most EXCERPT_CHARS characters
+    language: str        # the language `text` is in
+    translated: bool     # the reader's language, through a translation or a person's correction
+    pending: bool        # the translation into the reader's language is not stored yet (text is the original)
+
+
+def excerpts(post_ids, language: str) -> dict[int, Excerpt]:
+    """Excerpts of the posts the reader may see, in `language` where translated, in one query."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return {}
+    found = {}
+    for view in post_views(db.select(Post).where(Post.id.in_(ids), Post.deleted_at.is_(None)), language):
+        translated = view.state in TRANSLATED_STATES and not view.originals_first
+        html = view.translated_html if translated else view.post.body_html
+        found[view.post.id] = Excerpt(excerpt(html, EXCERPT_CHARS),
+                                      view.translation_language if translated else view.post.language,
+                                      translated, view.state == PENDING)
+    return found
+
+
+def excerpt_of(post: Post, language: str) -> Excerpt | None:
+    """One post's excerpt, None when it is deleted or hidden (from this reader)."""
+    return excerpts([post.id], language).get(post.id)
+
+
+@dataclass
+class NotificationView:
+    notification: Notification
+    sentence: str                 # "Ana (Lima) replied in", in the reader's language
+    title: str | None             # the thread's title in the reader's language; None if the thread is hidden
+    excerpt: Excerpt | None       # None without a post, or when the post is gone
+    endpoint: str                 # where it leads (the post in its thread): url_for(endpoint, **values)
+    values: dict
+
+    @property
+    def unread(self) -> bool:
+        return self.notification.read_at is None
+
+    @property
+    def kind(self) -> str:
+        return self.notification.kind.value
+
+    @property
+    def path(self) -> str:
+        return url_for(self.endpoint, **self.values)
+
+    @property
+    def url(self) -> str:
+        """Absolute, on SERVER_BASE_URL (emails; no request needed)."""
+        return external_url(self.endpoint, **self.values)
+
+
+def sentence(notification: Notification) -> str:
+    """What happened, in the current locale (a request's, or the email's force_locale)."""
+    actor = notification.actor
+    name = actor.display_name if actor is not None else _("Someone")
+    kind = notification.kind
+    if kind == NotificationKind.REPLY:
+        return _("%(name)s replied in", name=name)
+    if kind == NotificationKind.MENTION:
+        return _("%(name)s mentioned you in", name=name)
+    if kind == NotificationKind.ACCEPTED:
+        return _("%(name)s accepted an answer to your question", name=name)
+    if kind == NotificationKind.FLAG_RESOLVED:
+        return _("A moderator settled your report in")
+    return _("%(name)s corrected the translation of your post in", name=name)
+
+
+def notification_views(notifications: list[Notification], language: str) -> list[NotificationView]:
+    """Views of these notifications in `language`, with two queries for all their titles and excerpts."""
+    thread_ids = {n.thread_id for n in notifications}
+    titles = {t.thread.id: t.title for t in thread_titles(db.select(Thread).where(Thread.id.in_(thread_ids)),
+                                                          language)} if thread_ids else {}
+    found = excerpts([n.post_id for n in notifications if n.post_id is not None], language)
+    views = []
+    for n in notifications:
+        target = (("threads.post_link", {"post_id": n.post_id}) if n.post_id is not None
+                  else ("threads.thread", {"thread_id": n.thread_id}))
+        views.append(NotificationView(n, sentence(n), titles.get(n.thread_id),
+                                      found.get(n.post_id) if n.post_id is not None else None, *target))
+    return views
+
