@@ -204,7 +204,11 @@ ROUND_LIMIT = 200  # emails per worker round: translation jobs are not kept wait
 
 
 def send_round(limit: int | None = ROUND_LIMIT) -> int:
-    """What a worker does with the outbox each round: lost emails back in line, then what is due."""
+    """What a worker does with the outbox each round: the daily digests that are due queued, lost
+    emails back in line, then what is due (digests included)."""
+    from . import digests
+
+    digests.schedule()
     sweep()
     return run_pending(limit)
 
