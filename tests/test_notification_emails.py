@@ -253,6 +253,9 @@ def test_every_notification_email_has_one_click_unsubscribe_headers(app, engine,
     path = _unsubscribe_path(message)
     assert member_for(path.rsplit("/", 1)[1]).id == paula.id
     assert f"http://forum.test{path}" in _text(message)
+    # Verbatim on the wire (one line, no RFC 2047 encoded words, which mail clients do not decode there).
+    raw = smtp_server.envelopes[0].original_content or smtp_server.envelopes[0].content
+    assert f"\r\nList-Unsubscribe: <http://forum.test{path}>\r\n".encode() in raw
 
 
 def test_the_unsubscribe_page_is_in_the_members_language_and_needs_no_login(app, client, paula):
@@ -405,7 +408,7 @@ def test_one_digest_per_daily_member_not_twice_and_not_for_the_others(app, engin
     assert "[pt] Tercera respuesta" in text and "Primera respuesta" not in text
 
 
-def test_concurrent_schedulers_queue_one_digest(app, ana, thread, members):
+def test_a_second_scheduling_round_queues_no_second_digest(app, ana, thread, members):
     daily, _i, _n = members
     _reply(thread, ana, daily)
     assert digests.schedule() == 1

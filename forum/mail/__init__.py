@@ -7,3 +7,5 @@ bp = Blueprint("mail", __name__)
 
 from . import routes  # noqa: E402,F401
 from ..notifications import emails  # noqa: E402,F401  (registers the notification and digest composers)
+
+__all__ = ["bp", "emails", "routes"]
