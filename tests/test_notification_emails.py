@@ -305,7 +305,9 @@ def test_a_mail_clients_one_click_post_works_without_csrf_or_login(app, client, 
     response = client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert _frequency(paula.id) == EmailFrequency.NONE
-    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # idempotent
+    # Idempotent, and RFC 8058 allows the body as multipart/form-data too.
+    again = client.post(path, data={"List-Unsubscribe": "One-Click"}, content_type="multipart/form-data")
+    assert again.status_code == 200
     assert _frequency(paula.id) == EmailFrequency.NONE
 
 
@@ -414,6 +416,38 @@ def test_a_second_scheduling_round_queues_no_second_digest(app, ana, thread, mem
     assert digests.schedule() == 1
     assert digests.schedule() == 0  # the slot is taken: nothing doubled
     assert len(_emails("digest")) == 1
+
+
+def test_a_crash_while_queueing_a_digest_loses_nothing_and_the_next_round_sends_it(
+        app, engine, smtp_server, ana, thread, members, monkeypatch):
+    daily, _i, _n = members
+    _post, notification = _reply(thread, ana, daily)
+    jobs.run_pending()
+    real = outbox.queue_email
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the worker died here")
+
+    monkeypatch.setattr(outbox, "queue_email", crash)
+    with pytest.raises(RuntimeError):
+        outbox.send_round()
+    db.session.expire_all()
+    assert db.session.get(Notification, notification.id).emailed_at is None
+    assert db.session.get(User, daily.id).last_digest_at is None and _emails() == []
+    monkeypatch.setattr(outbox, "queue_email", real)
+    outbox.send_round()
+    outbox.send_round()
+    assert [m["To"] for m in smtp_server.messages] == [daily.email]
+
+
+def test_the_worker_round_schedules_and_sends_digests(app, engine, smtp_server, ana, thread, members):
+    from forum.workers import horse
+
+    daily, _i, _n = members
+    _reply(thread, ana, daily)
+    jobs.run_pending()
+    horse._send_mail()
+    assert [m["To"] for m in smtp_server.messages] == [daily.email]
 
 
 def test_a_digest_lists_the_newest_and_counts_the_rest(app, ana, thread, members, monkeypatch):
