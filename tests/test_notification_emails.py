@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 
 from forum import jobs
 from forum.extensions import db
@@ -320,8 +320,7 @@ def test_a_forged_token_is_a_clear_404_and_changes_nothing(app, client, paula, t
     for response in (client.get(f"/unsubscribe/{forged}"),
                      client.post(f"/unsubscribe/{forged}", data={"List-Unsubscribe": "One-Click"})):
         assert response.status_code == 404
-        assert _in("pt", "This unsubscribe link is not valid.") in response.get_data(as_text=True) or \
-            gettext("This unsubscribe link is not valid.") in response.get_data(as_text=True)
+        assert _in("en", "This unsubscribe link is not valid.") in response.get_data(as_text=True)
     assert db_state() == before
 
 
@@ -378,8 +377,9 @@ def test_one_digest_per_daily_member_not_twice_and_not_for_the_others(app, engin
     assert len(digests_sent) == 1
     [digest] = digests_sent
     assert digest["Content-Language"] == "pt"
-    assert digest["Subject"] == _in("pt", "Your daily summary: %(num)d notifications", num=2) or \
-        "2" in digest["Subject"]
+    with force_locale("pt"):
+        assert digest["Subject"] == ngettext("Your daily summary: %(num)d notification",
+                                             "Your daily summary: %(num)d notifications", 2)
     text = _text(digest)
     assert "[pt] Primera respuesta" in text and "[pt] Segunda respuesta" in text
     assert "leída" not in text
