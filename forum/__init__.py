@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from .flags import bp as flags_bp
     from .glossary import bp as glossary_bp
     from .library import bp as library_bp
+    from .mail import bp as mail_bp
     from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
     from .questions import bp as questions_bp
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(corrections_bp)
     app.register_blueprint(flags_bp)
     app.register_blueprint(glossary_bp)
+    app.register_blueprint(mail_bp)
     register_error_handlers(app)
 
 

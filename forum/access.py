@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 # What a visitor needs to become a member or to draw the pages that say so.
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.accept_invite"})
+# The unsubscribe link (forum/mail/routes.py): it works without a login, the mail client's one-click POST too.
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.accept_invite", "mail.unsubscribe"})
 LANDING_ENDPOINT = "threads.index"
 # The API has its own rule: a bearer token on every endpoint but its OpenAPI document.
 OWN_RULE_BLUEPRINTS = frozenset({"api"})

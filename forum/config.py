@@ -65,6 +65,20 @@ def minutes_setting(name: str, default: int) -> int:
     return int(value)
 
 
+def whole_number_setting(name: str, default: int, unit: str) -> int:
+    """A whole number (ASCII digits) from the environment, with a message that names it and its unit."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ValueError(f"{name} must be a whole number of {unit}, not {value!r}")
+    return int(value)
+
+
+MAX_TRANSLATION_WAIT_SECONDS = 24 * 60 * 60
+MAX_DIGEST_HOURS = 7 * 24
+
+
 def settings(instance_path: str) -> dict:
     env = os.environ
     production = env.get("FORUM_ENV", "development") == "production"
@@ -152,6 +166,11 @@ def settings(instance_path: str) -> dict:
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "8")),
         "MAIL_RETRY_SECONDS": float(env.get("MAIL_RETRY_SECONDS", "60")),   # doubled after each failure
         "MAIL_LEASE_SECONDS": int(env.get("MAIL_LEASE_SECONDS", "300")),
+        # A notification email waits at most this long for the post's translation into the recipient's
+        # language, then goes with the original (and a note saying so).
+        "MAIL_TRANSLATION_WAIT_SECONDS": whole_number_setting("MAIL_TRANSLATION_WAIT_SECONDS", 600, "seconds"),
+        # Members who chose a daily digest get at most one per this many hours.
+        "MAIL_DIGEST_HOURS": whole_number_setting("MAIL_DIGEST_HOURS", 24, "hours"),
     }
 
 
@@ -163,5 +182,10 @@ def check(config) -> None:
     undo = config.get("POST_UNDO_DELETE_MINUTES")
     if isinstance(undo, bool) or not isinstance(undo, int) or not 0 <= undo <= MAX_UNDO_MINUTES:
         raise ValueError(f"POST_UNDO_DELETE_MINUTES must be a whole number from 0 to {MAX_UNDO_MINUTES}, not {undo!r}")
+    for name, low, high in (("MAIL_TRANSLATION_WAIT_SECONDS", 0, MAX_TRANSLATION_WAIT_SECONDS),
+                            ("MAIL_DIGEST_HOURS", 1, MAX_DIGEST_HOURS)):
+        value = config.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
     if config["TRANSLATION_JOB_TIME_LIMIT"] >= config["TRANSLATION_LEASE_SECONDS"]:
         raise ValueError("TRANSLATION_JOB_TIME_LIMIT must be shorter than TRANSLATION_LEASE_SECONDS")

@@ -1,4 +1,4 @@
-"""`flask mail send-pending | status`: the email outbox from the command line."""
+"""`flask mail send-pending | status`: the email outbox (and the daily digests) from the command line."""
 from __future__ import annotations
 
 import click
@@ -14,7 +14,7 @@ mail_cli = AppGroup("mail", help="The email outbox.")
 
 @mail_cli.command("send-pending")
 def send_pending():
-    """Send the emails that are due now (what the worker does each round)."""
+    """Queue the daily digests that are due and send the emails that are due now (what the worker does each round)."""
     click.echo(f"Handled {outbox.send_round(limit=None)} email(s).")
 
 

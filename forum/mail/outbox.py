@@ -18,6 +18,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Callable
@@ -162,8 +163,12 @@ def deliver(email: Email) -> EmailStatus:
     return EmailStatus.SENT
 
 
+# Headers set raw (below) are written as they are, not refolded; every other header is folded as usual.
+POLICY = email_policy.default.clone(refold_source="none")
+
+
 def build_message(email: Email, composed: Composed) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to_address
     message["Subject"] = composed.subject
@@ -171,7 +176,12 @@ def build_message(email: Email, composed: Composed) -> EmailMessage:
     message["Message-ID"] = message_id(email)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the forum
     for name, value in composed.headers.items():
-        message[name] = value
+        if value.isascii() and value.isprintable():
+            # As written: a long List-Unsubscribe URL must not be folded into RFC 2047 encoded
+            # words, which mail clients do not decode in that header (RFC 2369 wants it verbatim).
+            message.set_raw(name, value)
+        else:
+            message[name] = value
     message.set_content(composed.text, cte="quoted-printable")
     if composed.html is not None:
         message.add_alternative(composed.html, subtype="html", cte="quoted-printable")
@@ -204,7 +214,11 @@ ROUND_LIMIT = 200  # emails per worker round: translation jobs are not kept wait
 
 
 def send_round(limit: int | None = ROUND_LIMIT) -> int:
-    """What a worker does with the outbox each round: lost emails back in line, then what is due."""
+    """What a worker does with the outbox each round: the daily digests that are due queued, lost
+    emails back in line, then what is due (digests included)."""
+    from . import digests
+
+    digests.schedule()
     sweep()
     return run_pending(limit)
 
