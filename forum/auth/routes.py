@@ -100,7 +100,8 @@ def accept_invite(token: str):
     invite = _usable_invite(token)
     form = AcceptInviteForm()
     if request.method == "GET":
-        form.language.data = invite.city.default_language
+        # The language the invitation was written in: the admin's pick, else the city's.
+        form.language.data = invite.language or invite.city.default_language
     if form.validate_on_submit():
         if db.session.execute(db.select(User.id).filter_by(email=invite.email)).first():
             flash(_("An account with this email already exists. Please log in."), "error")
