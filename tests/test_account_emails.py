@@ -252,6 +252,15 @@ def test_the_login_page_links_to_forgot_password(client):
     assert client.get("/forgot-password").status_code == 200
 
 
+def test_the_pages_are_open_to_visitors_when_the_forum_is_members_only(app, member, smtp_server):
+    app.config["FORUM_PUBLIC_READ"] = False
+    assert app.test_client().get("/forgot-password").status_code == 200
+    path = _reset_link(app, smtp_server, member)
+    assert app.test_client().get(path).status_code == 200
+    assert _set(app.test_client(), path).status_code == 302
+    assert app.test_client().get("/profile").status_code == 302  # the rest stays for members
+
+
 def test_the_answer_is_the_same_for_a_member_a_suspended_one_and_nobody(app, make_user, smtp_server):
     member = make_user(email="ana@city.example.org")
     suspended = make_user(email="sus@city.example.org", suspended=True)

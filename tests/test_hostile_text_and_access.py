@@ -532,7 +532,8 @@ def private(make_app):
 SECRET_TITLE = "Presupuesto confidencial de agua"
 SECRET_BODY = "Cifras internas del consejo"
 # What a visitor may open (the landing page is "/"); everything else in the URL map is for members.
-OPEN_TO_VISITORS = {"static", "auth.login", "auth.accept_invite", "api.openapi"}
+OPEN_TO_VISITORS = {"static", "auth.login", "auth.accept_invite", "auth.forgot_password", "auth.reset_password",
+                    "api.openapi"}
 
 
 def test_every_url_of_the_app_refuses_anonymous_readers_when_reading_is_private(private, make_user, make_thread):
