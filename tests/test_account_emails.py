@@ -376,6 +376,26 @@ def test_a_member_suspended_after_asking_cannot_use_the_link(app, member, smtp_s
     assert db.session.get(User, member.id).check_password(PASSWORD)
 
 
+def test_changing_the_password_in_the_profile_kills_an_open_link(app, client, auth, member, smtp_server):
+    path = _reset_link(app, smtp_server, member)
+    auth.login(member)
+    changed = client.post("/profile", data={"password-current_password": PASSWORD, "password-password": NEW_PASSWORD,
+                                            "password-confirm": NEW_PASSWORD, "password-submit": "1"})
+    assert changed.status_code == 302
+    assert _set(app.test_client(), path, "yet another passphrase").status_code == 410
+    db.session.expire_all()
+    assert db.session.get(User, member.id).check_password(NEW_PASSWORD)
+
+
+def test_a_suspension_kills_an_open_link_for_good(app, as_admin, member, smtp_server):
+    path = _reset_link(app, smtp_server, member)
+    as_admin.post(f"/admin/members/{member.id}", data={"role": "member", "status": "suspended"})
+    as_admin.post(f"/admin/members/{member.id}", data={"role": "member", "status": "active"})
+    db.session.expire_all()
+    assert not db.session.get(User, member.id).suspended
+    assert _set(app.test_client(), path).status_code == 410
+
+
 def test_two_submissions_of_one_link_cannot_both_succeed(app, member, smtp_server):
     """The claim is a conditional UPDATE: the second finds the link used (as a racing one would)."""
     from forum.auth import password_reset

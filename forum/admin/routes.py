@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import record
+from ..auth.password_reset import end_password_resets
 from ..auth.caching import no_store
 from ..countries import UNKNOWN, country_name, sort_key
 from ..extensions import db
@@ -176,6 +177,7 @@ def member(user_id: int):
             if suspending:
                 # Tokens are refused while suspended; revoked, they stay dead when the suspension is lifted.
                 revoke_all_tokens(user)
+                end_password_resets(user)  # refused while suspended; dead, too, when it is lifted
             db.session.commit()
             if suspending:
                 flash(_("Member suspended: their sessions have ended and their API tokens are revoked."), "success")

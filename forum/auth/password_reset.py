@@ -40,6 +40,14 @@ def _address_key() -> str:
     return f"reset-address:{digest[:32]}"
 
 
+def end_password_resets(user: User) -> int:
+    """Mark the member's unused reset links used, in the caller's transaction (the caller commits):
+    a newer link, a password changed otherwise, a suspension. Their queued emails then cancel."""
+    return db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user.id,
+                                                          PasswordReset.used_at.is_(None)).values(used_at=utcnow())
+                              ).rowcount
+
+
 def request_reset(address: str) -> None:
     """Queue a reset link for the active member with this address; for anyone else, nothing (after
     the same token work)."""
@@ -49,9 +57,7 @@ def request_reset(address: str) -> None:
     if user is None or user.suspended:
         return
     now = utcnow()
-    # One live link per member: asking again invalidates the older ones (and their emails cancel).
-    db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-                       .values(used_at=now))
+    end_password_resets(user)  # one live link per member: asking again invalidates the older ones
     reset = PasswordReset(user_id=user.id, token_hash=token_hash, created_at=now,
                           expires_at=now + timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]))
     db.session.add(reset)
@@ -115,6 +121,7 @@ def reset_password(token: str):
         user = reset.user
         user.set_password(form.password.data)
         user.session_version += 1  # every session and remember-me cookie of the member ends
+        end_password_resets(user)  # none should be left; if another was, it goes too
         revoked = revoke_all_tokens(user)
         record("user.password_reset", "user", user.id, actor=user, after={"api_tokens_revoked": revoked})
         db.session.commit()
