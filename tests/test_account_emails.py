@@ -482,3 +482,33 @@ def test_no_token_reaches_the_logs(app, member, make_city, caplog):
     assert "/reset/" in caplog.text and "/invite/" in caplog.text  # the emails are in the log...
     for token in (reset_token, invite_token):  # ...and not one 8-character piece of either token
         assert not any(token[i:i + 8] in caplog.text for i in range(len(token) - 7)), token
+
+
+# --- settings -------------------------------------------------------------------------------------------
+
+def test_the_reset_settings_come_from_the_environment_and_are_checked(monkeypatch, tmp_path):
+    from forum.config import check, settings
+
+    monkeypatch.setenv("PASSWORD_RESET_MINUTES", "30")
+    monkeypatch.setenv("PASSWORD_RESET_RATE_LIMIT", "3 per hour;10 per day")
+    config = settings(str(tmp_path))
+    assert config["PASSWORD_RESET_MINUTES"] == 30 and config["PASSWORD_RESET_RATE_LIMIT"] == "3 per hour;10 per day"
+    check(config)
+    monkeypatch.setenv("PASSWORD_RESET_MINUTES", "an hour")
+    with pytest.raises(ValueError, match="PASSWORD_RESET_MINUTES"):
+        settings(str(tmp_path))
+    for key, bad in (("PASSWORD_RESET_MINUTES", 0), ("PASSWORD_RESET_MINUTES", 10**9),
+                     ("PASSWORD_RESET_RATE_LIMIT", "often"), ("PASSWORD_RESET_IP_RATE_LIMIT", "")):
+        with pytest.raises(ValueError, match=key):
+            check({**config, key: bad})
+
+
+def test_a_reset_link_lives_as_long_as_the_setting_says(app, member):
+    from forum.auth.password_reset import request_reset
+
+    app.config["PASSWORD_RESET_MINUTES"] = 15
+    before = utcnow()
+    with app.test_request_context():
+        request_reset(member.email)
+    reset = db.session.execute(db.select(PasswordReset)).scalar_one()
+    assert before + timedelta(minutes=15) <= reset.expires_at <= utcnow() + timedelta(minutes=15)
