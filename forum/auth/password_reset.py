@@ -56,6 +56,8 @@ def request_reset(address: str) -> None:
     user = db.session.execute(db.select(User).filter_by(email=address)).scalar_one_or_none()
     if user is None or user.suspended:
         return
+    # Lock the member's row (PostgreSQL) so two requests at once cannot leave two live links.
+    db.session.execute(db.select(User.id).filter_by(id=user.id).with_for_update())
     now = utcnow()
     end_password_resets(user)  # one live link per member: asking again invalidates the older ones
     reset = PasswordReset(user_id=user.id, token_hash=token_hash, created_at=now,
