@@ -1,7 +1,7 @@
 """Who may read the forum: one rule for every page, so a new page is for members unless listed here.
 
 FORUM_PUBLIC_READ off (the default for this network of officials): a visitor who is not logged in
-sees the landing page at "/", the login and invitation pages and the stylesheet, and is sent to the
+sees the landing page at "/", the login, password-reset and invitation pages and the stylesheet, and is sent to the
 login (and back afterwards) from anything else. On: reading is public, writing still needs a login.
 """
 from __future__ import annotations
@@ -10,9 +10,11 @@ from flask import Flask, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-# What a visitor needs to become a member or to draw the pages that say so.
-# The unsubscribe link (forum/mail/routes.py): it works without a login, the mail client's one-click POST too.
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.accept_invite", "mail.unsubscribe"})
+# What a visitor needs to become a member, to get back in ("forgot your password?"), or to draw the
+# pages that say so. The unsubscribe link (forum/mail/routes.py) works without a login, the mail
+# client's one-click POST too.
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.accept_invite", "auth.forgot_password",
+                              "auth.reset_password", "mail.unsubscribe"})
 LANDING_ENDPOINT = "threads.index"
 # The API has its own rule: a bearer token on every endpoint but its OpenAPI document.
 OWN_RULE_BLUEPRINTS = frozenset({"api"})

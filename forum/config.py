@@ -53,6 +53,7 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 
 MAX_UNDO_MINUTES = 7 * 24 * 60
+MAX_RESET_MINUTES = 7 * 24 * 60  # a reset link is a credential: a week at most
 
 
 def minutes_setting(name: str, default: int) -> int:
@@ -108,6 +109,11 @@ def settings(instance_path: str) -> dict:
         "THREADS_PER_PAGE": 20,
         "POSTS_PER_PAGE": 50,
         "INVITE_DAYS": int(env.get("INVITE_DAYS", "14")),
+        # "Forgot your password?": how long a reset link works, and how often one may be asked for,
+        # per address asked about (known or not, so the limit tells nothing) and per client address.
+        "PASSWORD_RESET_MINUTES": minutes_setting("PASSWORD_RESET_MINUTES", 60),
+        "PASSWORD_RESET_RATE_LIMIT": env.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour"),
+        "PASSWORD_RESET_IP_RATE_LIMIT": env.get("PASSWORD_RESET_IP_RATE_LIMIT", "20 per hour"),
         # How long an author may undo the deletion of their own post (0: no undo; moderators restore any time).
         "POST_UNDO_DELETE_MINUTES": minutes_setting("POST_UNDO_DELETE_MINUTES", 30),
         # Forms cap text far below this; the request cap turns a flood into a clean 413.
@@ -183,9 +189,17 @@ def check(config) -> None:
     if isinstance(undo, bool) or not isinstance(undo, int) or not 0 <= undo <= MAX_UNDO_MINUTES:
         raise ValueError(f"POST_UNDO_DELETE_MINUTES must be a whole number from 0 to {MAX_UNDO_MINUTES}, not {undo!r}")
     for name, low, high in (("MAIL_TRANSLATION_WAIT_SECONDS", 0, MAX_TRANSLATION_WAIT_SECONDS),
-                            ("MAIL_DIGEST_HOURS", 1, MAX_DIGEST_HOURS)):
+                            ("MAIL_DIGEST_HOURS", 1, MAX_DIGEST_HOURS),
+                            ("PASSWORD_RESET_MINUTES", 1, MAX_RESET_MINUTES)):
         value = config.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    from limits import parse_many
+
+    for name in ("PASSWORD_RESET_RATE_LIMIT", "PASSWORD_RESET_IP_RATE_LIMIT"):
+        try:
+            parse_many(config[name])
+        except ValueError:
+            raise ValueError(f"{name} must be a rate limit such as \"5 per hour\", not {config[name]!r}") from None
     if config["TRANSLATION_JOB_TIME_LIMIT"] >= config["TRANSLATION_LEASE_SECONDS"]:
         raise ValueError("TRANSLATION_JOB_TIME_LIMIT must be shorter than TRANSLATION_LEASE_SECONDS")

@@ -533,7 +533,8 @@ SECRET_TITLE = "Presupuesto confidencial de agua"
 SECRET_BODY = "Cifras internas del consejo"
 # What a visitor may open (the landing page is "/"); everything else in the URL map is for members.
 # mail.unsubscribe: the link in an email works without a login (a forged token is a 404).
-OPEN_TO_VISITORS = {"static", "auth.login", "auth.accept_invite", "api.openapi", "mail.unsubscribe"}
+OPEN_TO_VISITORS = {"static", "auth.login", "auth.accept_invite", "auth.forgot_password", "auth.reset_password",
+                    "api.openapi", "mail.unsubscribe"}
 
 
 def test_every_url_of_the_app_refuses_anonymous_readers_when_reading_is_private(private, make_user, make_thread):

@@ -42,6 +42,9 @@ class InviteForm(FlaskForm):
     city = SelectField(_l("City"), coerce=int,
                        validate_choice=True)
     role = SelectField(_l("Role"), choices=role_choices)
+    # Blank: the city's default language (looked up when the email is sent again, too).
+    language = SelectField(_l("Language of the invitation email"), default="",
+                           choices=lambda: choices([("", _l("The city's default language")), *AUTONYMS.items()]))
     submit = SubmitField(_l("Create invitation"))
 
 
@@ -53,3 +56,7 @@ class MemberForm(FlaskForm):
 
 class RevokeInviteForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))
+
+
+class ResendInviteForm(FlaskForm):
+    submit = SubmitField(_l("Send again"))

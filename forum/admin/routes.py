@@ -5,16 +5,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import record
+from ..auth.password_reset import end_password_resets
 from ..auth.caching import no_store
 from ..countries import UNKNOWN, country_name, sort_key
 from ..extensions import db
-from ..invites import create_invite, revoke_invites
+from ..invites import create_invite, resend_invite, revoke_invites
 from ..models import City, Invite, Role, User
 from ..permissions import admin_required
 from ..tokens import revoke_all_tokens
 from . import bp
 from ..forms_common import choices
-from .forms import CityForm, EditCityForm, InviteForm, MemberForm, RevokeInviteForm
+from .forms import CityForm, EditCityForm, InviteForm, MemberForm, ResendInviteForm, RevokeInviteForm
+
+
+_NOT_GIVEN = object()
 
 
 def _cities() -> list[City]:
@@ -79,26 +83,57 @@ def edit_city(city_id: int):
     return render_template("admin/city.html", form=form, city=city, unknown=UNKNOWN)
 
 
+def _invite_form(formdata=_NOT_GIVEN) -> InviteForm:
+    form = InviteForm() if formdata is _NOT_GIVEN else InviteForm(formdata=formdata)
+    form.city.choices = choices((c.id, str(c)) for c in _cities())
+    return form
+
+
+def _invites_page(form: InviteForm, new_link: str | None = None, notice: str | None = None):
+    """The invitations page; a new link (just created or sent again) is shown in it, once: never
+    flashed, since a flash travels in the session cookie."""
+    recent = db.session.execute(db.select(Invite).order_by(Invite.created_at.desc()).limit(50)).scalars()
+    return render_template("admin/invites.html", form=form, invites=list(recent), new_link=new_link, notice=notice,
+                           revoke_form=RevokeInviteForm(formdata=None), resend_form=ResendInviteForm(formdata=None))
+
+
 @bp.route("/invites", methods=["GET", "POST"])
 @admin_required
 @no_store  # emails, and a new invitation's link
 def invites():
-    form = InviteForm()
-    form.city.choices = choices((c.id, str(c)) for c in _cities())
-    new_link = None
+    form = _invite_form()
     if form.validate_on_submit():
         if db.session.execute(db.select(User.id).filter_by(email=form.email.data)).first():
             form.email.errors.append(_("A member with this email already exists."))
         else:
             city = db.session.get(City, form.city.data)
-            _invite, new_link = create_invite(form.email.data, city, Role(form.role.data), current_user)
-            flash(_("Invitation created. Send this link to %(email)s; it works once.", email=form.email.data),
-                  "success")
-            form = InviteForm(formdata=None)
-            form.city.choices = choices((c.id, str(c)) for c in _cities())
-    recent = db.session.execute(db.select(Invite).order_by(Invite.created_at.desc()).limit(50)).scalars()
-    return render_template("admin/invites.html", form=form, invites=list(recent), new_link=new_link,
-                           revoke_form=RevokeInviteForm(formdata=None))
+            _invite, new_link = create_invite(form.email.data, city, Role(form.role.data), current_user,
+                                              language=form.language.data or None)
+            notice = _("Invitation created and its email queued to %(email)s. You can also send them this link; "
+                       "it works once.", email=form.email.data)
+            return _invites_page(_invite_form(formdata=None), new_link, notice)
+    return _invites_page(form)
+
+
+@bp.post("/invites/<int:invite_id>/resend")
+@admin_required
+@no_store  # the new link
+def resend_invitation(invite_id: int):
+    """A new link for an unused invitation: the old one stops working, the expiry starts again."""
+    invite = db.session.get(Invite, invite_id) or abort(404)
+    if not ResendInviteForm().validate_on_submit():
+        abort(400)
+    if db.session.execute(db.select(User.id).filter_by(email=invite.email)).first():
+        flash(_("A member with this email already exists."), "error")
+        return redirect(url_for("admin.invites"))
+    sent = resend_invite(invite.id, current_user)
+    if sent is None:
+        flash(_("This invitation was already used or revoked."), "error")
+        return redirect(url_for("admin.invites"))
+    invite, new_link = sent
+    notice = _("A new invitation email is queued to %(email)s; the previous link no longer works. You can also "
+               "send them this link; it works once.", email=invite.email)
+    return _invites_page(_invite_form(formdata=None), new_link, notice)
 
 
 @bp.post("/invites/<int:invite_id>/revoke")
@@ -142,6 +177,7 @@ def member(user_id: int):
             if suspending:
                 # Tokens are refused while suspended; revoked, they stay dead when the suspension is lifted.
                 revoke_all_tokens(user)
+                end_password_resets(user)  # refused while suspended; dead, too, when it is lifted
             db.session.commit()
             if suspending:
                 flash(_("Member suspended: their sessions have ended and their API tokens are revoked."), "success")

@@ -116,3 +116,17 @@ class TokenForm(FlaskForm):
 
 class RevokeTokenForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), filters=[lower_strip],
+                       validators=[DataRequired(_l("Please enter your email.")), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    # The rules of every other password form (accepting an invitation, changing it in the profile).
+    password = PasswordField(_l("New password"), validators=_password_validators())
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", message=_l("The two passwords do not match."))])
+    submit = SubmitField(_l("Set the new password"))

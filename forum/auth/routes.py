@@ -17,6 +17,7 @@ from ..rate_limits import member_key
 from ..tokens import TooManyTokens, create_token, revoke_all_tokens, revoke_token
 from . import bp
 from .caching import no_store
+from .password_reset import end_password_resets
 from .forms import AcceptInviteForm, ChangePasswordForm, LoginForm, ProfileForm, RevokeTokenForm, TokenForm
 
 # Every check of a logged-in member's current password (password change, new API token) draws on
@@ -100,7 +101,8 @@ def accept_invite(token: str):
     invite = _usable_invite(token)
     form = AcceptInviteForm()
     if request.method == "GET":
-        form.language.data = invite.city.default_language
+        # The language the invitation was written in: the admin's pick, else the city's.
+        form.language.data = invite.language or invite.city.default_language
     if form.validate_on_submit():
         if db.session.execute(db.select(User.id).filter_by(email=invite.email)).first():
             flash(_("An account with this email already exists. Please log in."), "error")
@@ -160,6 +162,7 @@ def profile():
             user.session_version += 1  # other sessions end; this one continues under the new version
             # A changed password usually means the old one leaked: whatever it let anyone create goes.
             revoke_all_tokens(user)
+            end_password_resets(user)  # a reset link asked for earlier would undo the change
             db.session.commit()
             _start_session(user)
             flash(_("Your password is changed. Your other sessions have been logged out and your API tokens "
