@@ -60,8 +60,7 @@ def _read_body() -> list[int] | None:
     if problems:
         raise ApiError(422, fields=problems)
     if ("ids" in data) == ("all" in data):
-        raise ApiError(422, _l('Send either "ids" or "all", not both.'),
-                       fields={"ids": _l('Send either "ids" or "all", not both.')})
+        raise ApiError(422, fields={"ids": _l('Send "ids" or "all": exactly one of them.')})
     if "all" in data:
         if data["all"] is not True:
             raise ApiError(422, fields={"all": _l("Must be true.")})
