@@ -70,9 +70,11 @@ def _read_body() -> list[int] | None:
         raise ApiError(422, fields={"ids": _l("Must be a list of notification ids.")})
     if len(ids) > MAX_IDS:
         raise ApiError(422, fields={"ids": _l("At most %(max)d ids.", max=MAX_IDS)})
-    if not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in ids):
+    # JSON Schema's integers include 7.0 (what the document promises); true and "7" are no ids.
+    if not all(isinstance(i, (int, float)) and not isinstance(i, bool) and 0 < i <= MAX_ID
+               and float(i).is_integer() for i in ids):  # the range first: float(10**400) overflows
         raise ApiError(422, fields={"ids": _l("Must be a list of notification ids.")})
-    return ids
+    return [int(i) for i in ids]
 
 
 @bp.post("/notifications/read")
