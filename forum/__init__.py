@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from .mail import bp as mail_bp
     from .jobs_board import bp as jobs_board_bp
     from .moderation import bp as moderation_bp
+    from .notifications import bp as notifications_bp
     from .questions import bp as questions_bp
     from .people import bp as people_bp
     from .threads import bp as threads_bp
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(flags_bp)
     app.register_blueprint(glossary_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(notifications_bp)
     register_error_handlers(app)
 
 

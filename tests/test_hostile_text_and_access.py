@@ -546,7 +546,7 @@ def test_every_url_of_the_app_refuses_anonymous_readers_when_reading_is_private(
     invite, _link = create_invite("invited@city.example.org", author.city, author.role, author)
     samples = {"slug": "questions", "thread_id": thread.id, "post_id": thread.first_post_id, "user_id": author.id,
                "token_id": token_row.id, "invite_id": invite.id, "filename": "forum.css", "token": "x" * 20,
-               "city_id": author.city_id, "attachment_id": 1, "term_id": 1,
+               "city_id": author.city_id, "attachment_id": 1, "term_id": 1, "notification_id": 1,
                "lang": "en", "language": "en"}  # a translation of the Spanish post (corrections)
     client = private.test_client()
     adapter = private.url_map.bind("forum.test")

@@ -6,3 +6,4 @@ bp = Blueprint("api", __name__)
 from . import (  # noqa: E402,F401
     attachments, audit, corrections, deletion, flags, glossary, jobs, library, moderation, people, questions,
     routes)
+from . import notifications  # noqa: E402,F401  (GET /notifications, POST /notifications/read)

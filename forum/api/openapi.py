@@ -474,6 +474,8 @@ def _glossary_schemas() -> dict:
 
 def spec(server_url: str, categories: list[str] | None = None) -> dict:
     """`categories`: the slugs that exist (an enum in the document); any string of 40 if not given."""
+    from . import notifications  # its part of the document lives with its routes (it imports this module)
+
     category = ({"type": "string", "enum": list(categories)} if categories
                 else {"type": "string", "maxLength": 40})
     error_responses = {
@@ -535,6 +537,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                               **_errors(*AUTH_ERRORS, 400, 403, 404, 413, 415, 422)}}},
             **_moderation_paths(category),
             **_flags_paths(),
+            **notifications.openapi_paths(),
             "/posts/{post_id}": {"patch": {
                 "operationId": "editPost", "summary": "Edit your own post, or any post as a moderator (a new revision, translated again)",
                 "parameters": [{"name": "post_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -792,6 +795,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 **_audit_schemas(),
                 **_corrections_schemas(),
                 **_flags_schemas(),
+                **notifications.openapi_schemas(),
                 **_glossary_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "results"],

@@ -103,9 +103,11 @@ def save(post: Post, user: User, language: str, body: str, title: str | None) ->
         row.source_hash = source_hash(post.thread.title if first else None, post.body)
         row.corrector_id, row.updated_at = user.id, utcnow()
         audit.record("correction.save", "post", post.id, actor=user, before=before, after=_snapshot(row))
-        if user.is_moderator:
-            _resolve_flags(post, user, language)
         try:
+            # inside the try: both flush (the correction's first row may meet a concurrent one here)
+            if user.is_moderator:
+                _resolve_flags(post, user, language)
+            _notify_author(post, user, language)
             db.session.commit()
             return row
         except IntegrityError:
@@ -114,6 +116,15 @@ def save(post: Post, user: User, language: str, body: str, title: str | None) ->
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _notify_author(post: Post, user: User, language: str) -> None:
+    """The post's author hears a person corrected its translation (into `language`); once per post,
+    whatever later corrections follow (one notification per member, kind and post)."""
+    from ..models import NotificationKind
+    from ..notifications import services as notifications
+
+    notifications.add(post.author, NotificationKind.CORRECTION, post.thread, post, actor=user, detail=language)
 
 
 def _resolve_flags(post: Post, user: User, language: str) -> None:

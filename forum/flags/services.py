@@ -121,13 +121,28 @@ def resolve_for_post(post: Post, moderator: User, resolution: FlagResolution, la
     where = [Flag.post_id == post.id, Flag.resolved_at.is_(None)]
     if language is not None:
         where += [Flag.reason == FlagReason.TRANSLATION, Flag.language == language]
-    ids = sorted(db.session.execute(
+    rows = db.session.execute(
         update(Flag).where(*where).values(resolved_at=utcnow(), resolved_by_id=moderator.id, resolution=resolution)
-        .returning(Flag.id).execution_options(synchronize_session=False)).scalars())
+        .returning(Flag.id, Flag.reporter_id).execution_options(synchronize_session=False)).all()
+    ids = sorted(flag_id for flag_id, _reporter in rows)
     if ids:
         audit.record("flag.resolve", "post", post.id, actor=moderator, reason=note,
                      before={"open_flags": ids}, after={"resolution": resolution.value, "language": language})
+        _notify_reporters(post, moderator, resolution, {reporter for _id, reporter in rows if reporter is not None})
     return ids
+
+
+def _notify_reporters(post: Post, moderator: User, resolution: FlagResolution, reporter_ids: set[int]) -> None:
+    """Each member whose open flag this settled hears so, with the resolution (guardrail flags have no
+    reporter). One notification per member and post: a second flag of theirs on it, later, tells nothing."""
+    from ..models import NotificationKind
+    from ..notifications import services as notifications
+
+    if not reporter_ids:
+        return
+    for reporter in db.session.execute(db.select(User).where(User.id.in_(sorted(reporter_ids)))).scalars():
+        notifications.add(reporter, NotificationKind.FLAG_RESOLVED, post.thread, post, actor=moderator,
+                          detail=resolution.value)
 
 
 def open_post_count() -> int:

@@ -81,15 +81,27 @@ def sentence(notification: Notification) -> str:
     actor = notification.actor
     name = actor.display_name if actor is not None else _("Someone")
     kind = notification.kind
+    post = notification.post
     if kind == NotificationKind.REPLY:
+        if post is not None and post.id == notification.thread.first_post_id:
+            return _("%(name)s started the thread", name=name)  # a new thread in a category one watches
         return _("%(name)s replied in", name=name)
     if kind == NotificationKind.MENTION:
         return _("%(name)s mentioned you in", name=name)
     if kind == NotificationKind.ACCEPTED:
+        if post is not None and post.author_id == notification.user_id:
+            return _("%(name)s accepted your answer in", name=name)
         return _("%(name)s accepted an answer to your question", name=name)
     if kind == NotificationKind.FLAG_RESOLVED:
         return _("A moderator settled your report in")
     return _("%(name)s corrected the translation of your post in", name=name)
+
+
+def target_of(notification: Notification) -> tuple[str, dict]:
+    """Where a notification leads: its post in its thread, else the thread (endpoint, values)."""
+    if notification.post_id is not None:
+        return "threads.post_link", {"post_id": notification.post_id}
+    return "threads.thread", {"thread_id": notification.thread_id}
 
 
 def notification_views(notifications: list[Notification], language: str) -> list[NotificationView]:
@@ -100,8 +112,7 @@ def notification_views(notifications: list[Notification], language: str) -> list
     found = excerpts([n.post_id for n in notifications if n.post_id is not None], language)
     views = []
     for n in notifications:
-        target = (("threads.post_link", {"post_id": n.post_id}) if n.post_id is not None
-                  else ("threads.thread", {"thread_id": n.thread_id}))
+        target = target_of(n)
         views.append(NotificationView(n, sentence(n), titles.get(n.thread_id),
                                       found.get(n.post_id) if n.post_id is not None else None, *target))
     return views

@@ -30,3 +30,44 @@ def add(user: User, kind: NotificationKind, thread: Thread, post: Post | None = 
         outbox.queue_email("notification", user, {"notification_id": notification.id})
         notification.emailed_at = utcnow()
     return notification
+
+
+# ---------------------------------------------------------------- reading and marking one's own
+
+def page_of(user: User, page: int, per_page: int):
+    """A page of the member's notifications, newest first (reading.Page of Notification)."""
+    from ..threads.reading import Page
+
+    total = db.session.execute(db.select(db.func.count(Notification.id)).filter_by(user_id=user.id)).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(page, pages)
+    rows = db.session.execute(
+        db.select(Notification).filter_by(user_id=user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return Page(page=page, per_page=per_page, total=total, items=list(rows))
+
+
+def unread_count(user: User) -> int:
+    """The header's number: one COUNT on the (user_id, read_at) index."""
+    return db.session.execute(db.select(db.func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+
+
+def own(user: User, notification_id: int) -> Notification | None:
+    """The member's notification with this id; None for anyone else's (a 404, as if it did not exist)."""
+    return db.session.execute(db.select(Notification).filter_by(id=notification_id, user_id=user.id)).scalar_one_or_none()
+
+
+def mark_read(user: User, ids: list[int] | None = None) -> int:
+    """Mark the member's unread notifications (these ids, or all with None) read; returns how many
+    changed. Ids of other members' notifications change nothing. Caller commits."""
+    from sqlalchemy import update
+
+    where = [Notification.user_id == user.id, Notification.read_at.is_(None)]
+    if ids is not None:
+        if not ids:
+            return 0
+        where.append(Notification.id.in_(sorted(set(ids))))
+    return db.session.execute(update(Notification).where(*where).values(read_at=utcnow())
+                              .execution_options(synchronize_session=False)).rowcount

@@ -54,6 +54,7 @@ def accept(thread: Thread, post: Post, user: User) -> None:
     if thread.accepted_post_id != post.id:
         _audit("question.accept", thread, user, post.id)
         thread.accepted_post_id = post.id
+        _notify_accepted(thread, post, user)
     db.session.commit()
 
 
@@ -65,6 +66,18 @@ def clear(thread: Thread, user: User) -> None:
         _audit("question.clear", thread, user, None)
         thread.accepted_post_id = None
         db.session.commit()
+
+
+def _notify_accepted(thread: Thread, post: Post, user: User) -> None:
+    """The answer's author hears their answer was accepted; the asker too when a moderator chose it
+    (the asker's own choice tells the asker nothing). Accepting the same answer again after clearing
+    it tells nobody twice (one notification per member, kind and post)."""
+    from ..models import NotificationKind
+    from ..notifications import services as notifications
+
+    notifications.add(post.author, NotificationKind.ACCEPTED, thread, post, actor=user)
+    if thread.author_id != post.author_id:
+        notifications.add(thread.author, NotificationKind.ACCEPTED, thread, post, actor=user)
 
 
 def _audit(action: str, thread: Thread, user: User, accepted: int | None) -> None:
