@@ -107,6 +107,7 @@ def edit_post(post: Post, editor: User, body: str, language: str, title: str | N
         post.thread.language = language
     db.session.add(PostRevision(post=post, revision=post.revision, body=body, title=title,
                                 language=language, editor=editor, created_at=now))
+    events.post_edited(post)  # a mention the edit added is told; nothing else is told again
     _commit_with_jobs(post, before_commit, attachments)
     return post
 
