@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from .moderation import bp as moderation_bp
     from .questions import bp as questions_bp
     from .people import bp as people_bp
+    from .search import bp as search_bp
     from .threads import bp as threads_bp
 
     app.register_blueprint(threads_bp)
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(corrections_bp)
     app.register_blueprint(flags_bp)
     app.register_blueprint(glossary_bp)
+    app.register_blueprint(search_bp)
     register_error_handlers(app)
 
 

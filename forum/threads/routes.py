@@ -254,16 +254,3 @@ def _post_url(post: Post) -> str:
     ).scalar_one()
     page = before // current_app.config["POSTS_PER_PAGE"] + 1
     return url_for("threads.thread", thread_id=post.thread_id, page=page if page > 1 else None) + f"#post-{post.id}"
-
-
-@bp.route("/search")
-def search():
-    """Posts whose original or translation (in the reader's language) contains the words."""
-    from ..search import search_posts
-
-    query = (request.args.get("q") or "").strip()[:200]
-    language = reading.reader_language()
-    views = search_posts(query, language) if query and "\x00" not in query else []
-    return render_template("threads/search.html", query=query, views=views,
-                           titles=reading.titles_by_thread(views, language),
-                           delete_form=DeletePostForm())
