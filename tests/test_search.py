@@ -139,16 +139,17 @@ def test_results_are_threads_ranked_with_boosts_and_pages(app, member, make_user
     assert not {r.title.thread.id for r in page1.threads} & {r.title.thread.id for r in page2.threads}
 
 
-def test_an_accepted_answer_outranks_an_equal_post(app, member, make_user, make_thread):
+def test_an_accepted_answer_outranks_an_equal_newer_post(app, member, make_user, make_thread):
     from forum.questions.services import accept
 
     asker = make_user()
     older = make_thread(asker, title="First question", body="Anything?")
-    services.add_reply(older, member, "Use pressure valves.", "en")
+    accepted = services.add_reply(older, member, "Use pressure valves.", "en")
     newer = make_thread(asker, title="Second question", body="Anything?")
-    accepted = services.add_reply(newer, member, "Use pressure valves.", "en")
-    accept(newer, accepted, asker)
-    assert _found("valves", "en")[0] == newer.id
+    services.add_reply(newer, member, "Use pressure valves.", "en")
+    assert _found("valves", "en") == [newer.id, older.id]  # equal text: the newer first
+    accept(older, accepted, asker)
+    assert _found("valves", "en") == [older.id, newer.id]
 
 
 def test_filters(client, member, make_user, make_city, make_thread):
@@ -209,3 +210,15 @@ def test_documents_follow_translations_and_corrections(app, member, make_user, m
     assert _found("bombas", "es") == [thread.id]
     doc = db.session.execute(db.select(SearchDocument).filter_by(post_id=post.id, language="es")).scalar_one()
     assert (doc.source, doc.title) == ("reviewed", "Bombas")
+
+
+def test_reindex_rebuilds_what_was_lost(app, runner, member, make_thread):
+    thread = make_thread(member, title="Pumps", body="Pumps fail.")
+    db.session.execute(db.text("DELETE FROM search_fts") if db.engine.dialect.name == "sqlite"
+                       else db.text("SELECT 1"))
+    db.session.execute(db.delete(SearchDocument))
+    db.session.commit()
+    assert _found("pumps", "en") == []
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "Indexed 1 post(s): 1 document(s)." in result.output
+    assert _found("pumps", "en") == [thread.id]
