@@ -222,3 +222,27 @@ def test_reindex_rebuilds_what_was_lost(app, runner, member, make_thread):
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0 and "Indexed 1 post(s): 1 document(s)." in result.output
     assert _found("pumps", "en") == [thread.id]
+
+
+def test_similar_threads_from_any_language_in_the_writers_language(client, auth, make_user, make_thread):
+    use_engines(client.application, [WordEngine()])
+    author = make_user(language="pt")
+    asked = make_thread(author, title="Vazamentos na rede", body="Perdemos muita água.", language="pt")
+    make_thread(author, title="Outro assunto", body="Nada.", language="pt")
+    jobs.run_pending()
+    writer = make_user(language="es")
+    auth.login(writer)
+    # Live, as they type (the script asks for the fragment): in Spanish, found through the translation.
+    fragment = client.get("/search/similar?fragment=1&q=¿Cómo reducen las fugas?").get_data(as_text=True)
+    assert f"/t/{asked.id}" in fragment and "Fugas na red" in fragment and "<html" not in fragment
+    assert "No similar thread yet." in client.get("/search/similar?fragment=1&q=incendios").get_data(as_text=True)
+    assert "<html" in client.get("/search/similar?q=fugas").get_data(as_text=True)
+    # Without JavaScript: a step after the title; nothing is posted, what was typed comes back.
+    before = db.session.execute(db.select(db.func.count()).select_from(SearchDocument)).scalar()
+    response = client.post("/c/questions/new", data={"title": "Fugas en la red", "body": "Mi borrador",
+                                                     "language": "es", "check_similar": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"/t/{asked.id}" in page and "Mi borrador" in page
+    assert db.session.execute(db.select(db.func.count()).select_from(SearchDocument)).scalar() == before
+    for hostile in ('"', "NEAR(", "*", "de la", "", "a\x00b"):
+        assert client.get("/search/similar", query_string={"q": hostile, "fragment": "1"}).status_code == 200

@@ -33,18 +33,19 @@ class Hit:
     score: float
 
 
-def matches(query: Query, expansions: dict[str, list[tuple[str, str]]], where=(), limit: int = CANDIDATES
-            ) -> list[Hit]:
-    """The best visible, undeleted documents for `query`, best first (a recency tie-break)."""
+def matches(query: Query, expansions: dict[str, list[tuple[str, str]]], where=(), limit: int = CANDIDATES,
+            every_word: bool = True) -> list[Hit]:
+    """The best visible, undeleted documents for `query`, best first (a recency tie-break).
+    `every_word=False`: documents with any of the words (similar threads), the more the better."""
     if not query:
         return []
     if db.session.get_bind().dialect.name == "postgresql":
-        condition, rank = _postgres(query, expansions)
+        condition, rank = _postgres(query, expansions, every_word)
         select = db.select(SearchDocument.id, SearchDocument.post_id, SearchDocument.thread_id,
                            SearchDocument.language, SearchDocument.source, rank.label("rank"))
     else:
         fts = literal_column("search_fts")
-        condition = fts.op("MATCH")(_fts5_expression(query, expansions))
+        condition = fts.op("MATCH")(_fts5_expression(query, expansions, every_word))
         # bm25 is lower-is-better; titles weigh three times the body.
         rank = -func.bm25(fts, 3.0, 1.0)
         select = (db.select(SearchDocument.id, SearchDocument.post_id, SearchDocument.thread_id,
@@ -83,11 +84,11 @@ def _fts5_phrases(clause, expansions) -> set[str]:
     return phrases
 
 
-def _fts5_expression(query: Query, expansions) -> str:
+def _fts5_expression(query: Query, expansions, every_word: bool = True) -> str:
     def any_of(clause):
         return "(" + " OR ".join(sorted(_fts5_phrases(clause, expansions))) + ")"
 
-    expression = " AND ".join(any_of(c) for c in query.include)
+    expression = (" AND " if every_word else " OR ").join(any_of(c) for c in query.include)
     if query.exclude:
         expression = f"({expression}) NOT ({' OR '.join(any_of(c) for c in query.exclude)})"
     return expression
@@ -95,7 +96,7 @@ def _fts5_expression(query: Query, expansions) -> str:
 
 # --- PostgreSQL: a tsquery built by functions over bound parameters ---
 
-def _postgres(query: Query, expansions):
+def _postgres(query: Query, expansions, every_word: bool = True):
     def config(language):
         return literal_column(f"'pg_catalog.{LANGUAGES[language]}'::regconfig")
 
@@ -110,7 +111,7 @@ def _postgres(query: Query, expansions):
 
     tsquery = any_of(query.include[0])
     for clause in query.include[1:]:
-        tsquery = func.tsquery_and(tsquery, any_of(clause))
+        tsquery = (func.tsquery_and if every_word else func.tsquery_or)(tsquery, any_of(clause))
     for clause in query.exclude:
         tsquery = func.tsquery_and(tsquery, func.tsquery_not(any_of(clause)))
     vector = literal_column("search_documents.vector")

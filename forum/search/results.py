@@ -107,6 +107,30 @@ def search(text: str, language: str, where=(), page: int = 1, per_page: int = 10
     return results
 
 
+SIMILAR = 5
+SIMILAR_WORDS = 8
+
+
+def similar_threads(title: str, language: str, limit: int = SIMILAR) -> list[ThreadTitle]:
+    """Threads whose title or first post share words with a title being written, in any language
+    (through translations and the glossary), in the writer's language: "has another city asked?"."""
+    from ..models import SearchDocument
+    from .text import STOP_WORDS
+
+    found = [c for c in parse(title).include if len(c) == 1 and c[0] not in STOP_WORDS][:SIMILAR_WORDS]
+    if not found:
+        return []
+    query = Query(tuple(found), ())
+    expanded = thesaurus.expansions([c[0] for c in found])
+    hits = engines.matches(query, expanded, [SearchDocument.post_id == Thread.first_post_id], limit=50,
+                           every_word=False)
+    order = list(dict.fromkeys(h.thread_id for h in hits))[:limit]
+    if not order:
+        return []
+    titles = {t.thread.id: t for t in thread_titles(db.select(Thread).where(Thread.id.in_(order)), language)}
+    return [titles[i] for i in order if i in titles]
+
+
 def _shown_text(view: PostView) -> str:
     html = view.body_html
     return plain_text(html[:4 * SNIPPET_READ])[:SNIPPET_READ]

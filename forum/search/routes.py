@@ -11,7 +11,8 @@ from ..text import ascii_int
 from ..threads.reading import reader_language
 from . import bp, engines
 from .forms import SearchForm
-from .results import search as run_search
+from .query import MAX_QUERY_CHARS
+from .results import search as run_search, similar_threads
 
 PER_PAGE = 10
 
@@ -45,3 +46,14 @@ def search():
         results = run_search(form.q.data, language, where, page=page, per_page=PER_PAGE)
     args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
     return render_template("search/index.html", form=form, results=results, args=args)
+
+
+@bp.route("/search/similar")
+def similar():
+    """Threads like a title being written: a page of its own, or (fragment=1) the list alone, which the
+    new-thread page's script puts under the title as the member types (forum/static/similar.js)."""
+    title = (request.args.get("q") or "")[:MAX_QUERY_CHARS]
+    threads = similar_threads(title, reader_language()) if "\x00" not in title else []
+    if request.args.get("fragment") == "1":
+        return render_template("search/_similar.html", similar=threads, asked=title)
+    return render_template("search/similar.html", similar=threads, asked=title)

@@ -42,11 +42,22 @@ def stem(word: str, language: str) -> str:
     return _stemmer(language).stemWord(fold(word))
 
 
+# The commonest words of the three languages, folded: a "similar threads" lookup, which needs only
+# some of the words to match, leaves them out (a title's "how" and "de" say nothing about its topic).
+STOP_WORDS = frozenset("""
+a an and are as at be by can do does for from has have how i in is it its my of on or our the their
+there this to was we what when where which who why will with you your
+al como con cual cuando de del donde el en es esta este hay la las le lo los mas mi nos o para pero
+por que se sin sobre su sus un una uno y ya
+ao aos as com da das de do dos e em essa esse esta este foi mais na nas no nos o os ou para pela pelo
+por qual quando que se sem sua seu um uma
+""".split())
+
+
 def words(text: str) -> list[str]:
     return WORD.findall(unicodedata.normalize("NFC", text[:MAX_INDEXED_CHARS]))
 
 
 def terms(text: str, language: str) -> str:
     """What SQLite's FTS5 indexes for a text in `language`: its stems, space-separated."""
-    stemmer = _stemmer(language)
-    return " ".join(stemmer.stemWords([fold(w) for w in words(text)]))
+    return " ".join(stem(w, language) for w in words(text))
