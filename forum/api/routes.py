@@ -227,7 +227,7 @@ def search():
 
     language = _language()
     query = query_text("q", 200)
-    page = query_int("page", 1, maximum=1000)
+    page = query_int("page", 1)  # past the last page: an empty page
     slugs = tuple(db.session.execute(db.select(Category.slug)).scalars())
     city = query_int("city", 0, maximum=MAX_ID) or None
     where = where_for(category_slug=query_choice("category", slugs, None), city_id=city,

@@ -75,12 +75,14 @@ def _refresh_chunk(ex, ids: list[int]) -> int:
         ex.execute(text("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_documents "
                         "WHERE post_id IN (SELECT value FROM json_each(:ids)))"), {"ids": _json(ids)})
     ex.execute(delete(SearchDocument).where(SearchDocument.post_id.in_(ids)))
-    for row in rows:
-        doc_id = ex.execute(insert(SearchDocument).values(row).returning(SearchDocument.id)).scalar_one()
-        if fts:
-            ex.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :title, :body)"),
-                       {"id": doc_id, "title": terms(row["title"] or "", row["language"]),
-                        "body": terms(row["body"], row["language"])})
+    if rows:
+        ex.execute(insert(SearchDocument), rows)
+    if fts and rows:
+        stored = ex.execute(select(SearchDocument.id, SearchDocument.language, SearchDocument.title,
+                                   SearchDocument.body).where(SearchDocument.post_id.in_(ids))).all()
+        ex.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :title, :body)"),
+                   [{"id": d.id, "title": terms(d.title or "", d.language), "body": terms(d.body, d.language)}
+                    for d in stored])
     return len(rows)
 
 
