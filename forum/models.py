@@ -317,10 +317,11 @@ class Post(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Indexed: every read path asks for the few deleted or hidden posts (forum/visibility.py, search).
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Hidden by a moderator: gone for members everywhere (pages, lists, search, API, exports).
-    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The author asked for no machine translation (a legal text): readers get the original, with a note.
     no_machine_translation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

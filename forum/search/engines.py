@@ -20,6 +20,7 @@ from .query import Query
 from .text import LANGUAGES, stem, words
 
 CANDIDATES = 300  # best documents considered per search: results are grouped by thread from these
+POOL = 2000       # newest matching documents ranked per search (see matches)
 BOOST = 0.5       # an accepted answer, a library thread: half as relevant again
 
 
@@ -36,32 +37,60 @@ class Hit:
 def matches(query: Query, expansions: dict[str, list[tuple[str, str]]], where=(), limit: int = CANDIDATES,
             every_word: bool = True) -> list[Hit]:
     """The best visible, undeleted documents for `query`, best first (a recency tie-break).
-    `every_word=False`: documents with any of the words (similar threads), the more the better."""
+    `every_word=False`: documents with any of the words (similar threads), the more the better.
+
+    Relevance is computed for the newest POOL matching documents only: a word that half the forum
+    uses would otherwise have every one of its documents ranked on every search. Both engines walk
+    their index newest first and stop at POOL (an FTS5 table in rowid order; PostgreSQL chooses
+    between the GIN index and the primary key by the word's frequency)."""
     if not query:
         return []
-    if db.session.get_bind().dialect.name == "postgresql":
-        condition, rank = _postgres(query, expansions, every_word)
-        select = db.select(SearchDocument.id, SearchDocument.post_id, SearchDocument.thread_id,
-                           SearchDocument.language, SearchDocument.source, rank.label("rank"))
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # A prepared statement's generic plan cannot know how common the words are; the custom plan
+        # picks the index that suits them (the primary key for common words, GIN for rare ones).
+        db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        condition, tsquery = _postgres(query, expansions, every_word)
+        newest = SearchDocument.id.desc()
+        pool = db.select(SearchDocument.id, literal_column("search_documents.vector").label("vector"))
     else:
         fts = literal_column("search_fts")
         condition = fts.op("MATCH")(_fts5_expression(query, expansions, every_word))
-        # bm25 is lower-is-better; titles weigh three times the body.
-        rank = -func.bm25(fts, 3.0, 1.0)
-        select = (db.select(SearchDocument.id, SearchDocument.post_id, SearchDocument.thread_id,
-                            SearchDocument.language, SearchDocument.source, rank.label("rank"))
-                  .select_from(sa.table("search_fts"))
-                  .join(SearchDocument, SearchDocument.id == literal_column("search_fts.rowid")))
-    library = db.select(LibraryEntry.id).where(LibraryEntry.thread_id == Thread.id).exists()
-    boost = 1 + case((Thread.accepted_post_id == Post.id, BOOST), else_=0) + case((library, BOOST), else_=0)
+        newest = literal_column("search_fts.rowid").desc()
+        # bm25 is lower-is-better; titles weigh three times the body. Evaluated for the pool's rows only.
+        pool = (db.select(SearchDocument.id, (-func.bm25(fts, 3.0, 1.0)).label("rank"))
+                .select_from(sa.table("search_fts"))
+                .join(SearchDocument, SearchDocument.id == literal_column("search_fts.rowid")))
+    pool = pool.add_columns(SearchDocument.post_id, SearchDocument.thread_id, SearchDocument.language,
+                            SearchDocument.source)
+    if where:
+        # Filters narrow the pool itself, so that none of their matches is lost to the cap.
+        pool = (pool.join(Post, Post.id == SearchDocument.post_id)
+                .join(Thread, Thread.id == SearchDocument.thread_id).where(*where))
+    pool = pool.where(condition).order_by(newest).limit(POOL).subquery()
+    rank = func.ts_rank_cd(pool.c.vector, tsquery) if postgres else pool.c.rank
+    library = db.select(LibraryEntry.id).where(LibraryEntry.thread_id == pool.c.thread_id).exists()
+    boost = (1 + case((Thread.accepted_post_id == pool.c.post_id, BOOST), else_=0)
+             + case((library, BOOST), else_=0))
     score = (rank * boost).label("score")
     rows = db.session.execute(
-        select.add_columns(score)
-        .join(Post, Post.id == SearchDocument.post_id).join(Thread, Thread.id == SearchDocument.thread_id)
-        .where(condition, Post.deleted_at.is_(None), visibility.visible_posts(Post), *where)
-        .order_by(score.desc(), Post.created_at.desc(), SearchDocument.id)
-        .limit(limit)).all()
+        db.select(pool.c.id, pool.c.post_id, pool.c.thread_id, pool.c.language, pool.c.source, score)
+        .join(Thread, Thread.id == pool.c.thread_id)
+        .where(*_visible(pool))
+        # Equal relevance: the newest document first (an edit or a new translation makes it new).
+        .order_by(score.desc(), pool.c.id.desc()).limit(limit)).all()
     return [Hit(r.id, r.post_id, r.thread_id, r.language, r.source, float(r.score)) for r in rows]
+
+
+def _visible(pool) -> list:
+    """Deleted posts never match; hidden posts and threads only for moderators (forum/visibility.py's
+    rule, as lists of the few ids it excludes: both indexed, so no search reads the posts table)."""
+    deleted = db.select(Post.id).where(Post.deleted_at.is_not(None))
+    if visibility.sees_hidden():
+        return [pool.c.post_id.not_in(deleted)]
+    # Two indexed lookups (SQLite reads no index for an OR of the two).
+    gone = sa.union_all(deleted, visibility.hidden_post_ids())
+    return [pool.c.post_id.not_in(gone), pool.c.thread_id.not_in(visibility.hidden_thread_ids())]
 
 
 def _alternatives(clause: tuple[str, ...], expansions) -> list[tuple[str | None, str]]:
@@ -114,8 +143,7 @@ def _postgres(query: Query, expansions, every_word: bool = True):
         tsquery = (func.tsquery_and if every_word else func.tsquery_or)(tsquery, any_of(clause))
     for clause in query.exclude:
         tsquery = func.tsquery_and(tsquery, func.tsquery_not(any_of(clause)))
-    vector = literal_column("search_documents.vector")
-    return vector.op("@@")(tsquery), func.ts_rank_cd(vector, tsquery)
+    return literal_column("search_documents.vector").op("@@")(tsquery), tsquery
 
 
 def filters(*, category_id: int | None = None, city_id: int | None = None, country: str | None = None,

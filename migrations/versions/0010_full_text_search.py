@@ -4,7 +4,8 @@ search_documents: each post's original and current translations as plain text, a
 own full-text index over them. SQLite: an FTS5 table (search_fts, rowid = the document's id) of
 Snowball stems, unicode61 with remove_diacritics 2. PostgreSQL: a stored tsvector column (`vector`,
 the english/spanish/portuguese configuration of the document's language, over unaccent; titles
-weighted A) with a GIN index. Existing posts are indexed here.
+weighted A) with a GIN index. Existing posts are indexed here. posts.deleted_at and posts.hidden_at
+get indexes: every read path leaves those few posts out.
 
 Revision ID: 0010
 Revises: 0009
@@ -55,6 +56,10 @@ def upgrade():
     )
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_search_documents_thread_id'), ['thread_id'], unique=False)
+    # The few deleted or hidden posts, which every read path and search leaves out, without a table scan.
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_posts_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_posts_hidden_at'), ['hidden_at'], unique=False)
 
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
@@ -82,6 +87,9 @@ def downgrade():
         op.execute("DROP FUNCTION forum_unaccent(text)")
     else:
         op.execute("DROP TABLE search_fts")
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_posts_hidden_at'))
+        batch_op.drop_index(batch_op.f('ix_posts_deleted_at'))
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_documents_thread_id'))
     op.drop_table('search_documents')
