@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .questions import bp as questions_bp
     from .people import bp as people_bp
+    from .search import bp as search_bp
     from .threads import bp as threads_bp
 
     app.register_blueprint(threads_bp)
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(glossary_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(search_bp)
     register_error_handlers(app)
 
 

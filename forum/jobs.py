@@ -20,6 +20,7 @@ from .extensions import db
 from .glossary import forum_glossary
 from .models import BODY_FIELD, FieldTranslation, JobStatus, Post, PostTranslation, TranslationJob, utcnow
 from .rendering import render_markdown
+from .search import documents as search_documents
 from .translation_memory import DatabaseMemory, dialect_insert
 
 log = logging.getLogger(__name__)
@@ -252,6 +253,7 @@ def run_job(job: TranslationJob, translator) -> JobStatus:
         "stale": False,  # done with the glossary as it is now
     }
     _upsert_newer(PostTranslation, values, ["post_id", "language"])
+    search_documents.refresh([post.id])  # the translation is searchable in the commit that stores it
     if values["suspect_reason"]:
         guardrails.flag_for_review(post.id, target, values["suspect_reason"])
     _update_owned(job_id, status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None,

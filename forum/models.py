@@ -317,10 +317,11 @@ class Post(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Indexed: every read path asks for the few deleted or hidden posts (forum/visibility.py, search).
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Hidden by a moderator: gone for members everywhere (pages, lists, search, API, exports).
-    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The author asked for no machine translation (a legal text): readers get the original, with a note.
     no_machine_translation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
@@ -720,3 +721,26 @@ class PasswordReset(db.Model):
     user: Mapped[User] = relationship()
 
     hash_token = staticmethod(digest_token)
+
+
+class SearchDocument(db.Model):
+    """One post's searchable text in one language: its original, or the current translation into
+    another language (a person's correction when there is one, else the machine's). Rows exist only
+    for a post's current revision (forum/search/documents.py replaces them on every write), so words
+    an edit removed stop matching at once.
+
+    The full-text index over these rows belongs to the database in use (migration 0010): an FTS5
+    table of Snowball stems on SQLite, a stored `vector` tsvector column (the en/es/pt configurations
+    over unaccent) with a GIN index on PostgreSQL. Neither is in this model: forum/search/engines.py
+    queries them, and migrations/env.py leaves them out of the schema comparison."""
+
+    __tablename__ = "search_documents"
+    __table_args__ = (UniqueConstraint("post_id", "language", name="uq_search_documents_post_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(String(10))   # "original" | "machine" | "reviewed"
+    title: Mapped[str | None] = mapped_column(Text)   # the thread's title, on its first post's documents
+    body: Mapped[str] = mapped_column(Text)           # its words, space-separated (forum/search/documents.py)

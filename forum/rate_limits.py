@@ -30,14 +30,14 @@ POSTS = limiter.shared_limit(lambda: current_app.config["POST_RATE_LIMIT"], scop
 EDITS = limiter.shared_limit(lambda: current_app.config["EDIT_RATE_LIMIT"], scope="edits", key_func=member_key)
 
 
-def charged(budget, methods: tuple[str, ...] = ("POST", "PATCH")):
+def charged(budget, methods: tuple[str, ...] = ("POST", "PATCH"), free=None):
     """Decorate a view: each request with one of `methods` spends one from `budget` before the view
-    runs (a 429 when it is spent)."""
+    runs (a 429 when it is spent). `free()`: true for a request that writes nothing (a preview step)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if request.method in methods:
+            if request.method in methods and not (free is not None and free()):
                 with budget:
                     pass
             return view(*args, **kwargs)

@@ -35,10 +35,18 @@ def sees_hidden(user: User | None = None) -> bool:
     return bool(user is not None and user.is_moderator)
 
 
+def hidden_post_ids():
+    """The posts a moderator hid (a handful): a subquery of their ids, read from the hidden_at index."""
+    return db.select(Post.id).where(Post.hidden_at.is_not(None))
+
+
 def hidden_thread_ids():
-    """Threads whose first post is hidden (a handful): a subquery of their ids."""
+    """Threads whose first post is hidden (a handful): a subquery of their ids, found from the hidden
+    posts (indexed) rather than by reading every thread."""
     first = aliased(Post)
-    return db.select(Thread.id).join(first, first.id == Thread.first_post_id).where(first.hidden_at.is_not(None))
+    return db.select(first.thread_id).where(
+        first.id.in_(hidden_post_ids()),
+        db.select(Thread.id).where(Thread.id == first.thread_id, Thread.first_post_id == first.id).exists())
 
 
 def visible_posts(post=Post, user: User | None = None):

@@ -67,6 +67,20 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the full-text index out of the schema comparison: it is the database's own (an FTS5
+    table and its shadow tables on SQLite; a generated tsvector column and its GIN index on
+    PostgreSQL), made by migration 0010, and has no place in the models (forum/models.py SearchDocument)."""
+    if type_ == "table" and name.startswith("search_fts"):
+        return False
+    if type_ == "column" and name == "vector" and getattr(obj, "table", None) is not None \
+            and obj.table.name == "search_documents":
+        return False
+    if type_ == "index" and name == "ix_search_documents_vector":
+        return False
+    return True
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -88,6 +102,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

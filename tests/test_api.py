@@ -172,7 +172,10 @@ def test_search_finds_posts_through_their_translations(api, member, make_thread,
     results = api.get("/search?q=[pt] perdemos&lang=pt").get_json()["results"]
     assert [r["thread_id"] for r in results] == [thread.id]
     assert results[0]["post"]["status"] == "machine"
-    assert api.get("/search?q=[pt] perdemos&lang=en").get_json()["results"] == []
+    # An English searcher finds it too, through the Portuguese translation, and reads it in English.
+    [english] = api.get("/search?q=[pt] perdemos&lang=en").get_json()["results"]
+    assert english["post"]["body"] == "[en] Perdemos agua en la red."
+    assert (english["matches"][0]["matched_language"], english["matches"][0]["matched_source"]) == ("pt", "machine")
     assert api.get("/search?q=").status_code == 422
 
 

@@ -11,8 +11,8 @@ from forum.extensions import db
 from forum.models import Category, Post, PostRevision, Thread
 from testkit import MemberApi
 
-SECRET = "Zanzibarquux"  # in the hidden post; the fake engine's translations carry it too
-QUERY = "anzibarqu"       # finds it (LIKE), and the search pages' echo of it is not the secret
+SECRET = "Zanzibarquuxing"  # in the hidden post; the fake engine's translations carry it too
+QUERY = "zanzibarquuxed"    # finds it (the same English stem), and the search pages' echo of it is not the secret
 
 
 def _category(slug: str) -> Category:

@@ -45,7 +45,7 @@ def test_search_page_finds_a_spanish_post_with_portuguese_words(client, member, 
     make_thread(member, title="Other", body="Nothing to see.", language="en")
     jobs.run_pending()
     page = client.get("/search?q=[pt] perdemos&lang=pt").get_data(as_text=True)
-    assert "[pt] Perdemos agua en la red." in page and f"/t/{thread.id}" in page
+    assert "[<mark>pt</mark>] <mark>Perdemos</mark> agua en la red." in page and f"/t/{thread.id}" in page
     assert "Nothing to see." not in page
     assert client.get("/search?q=%00").status_code == 200
     assert client.get("/search").status_code == 200

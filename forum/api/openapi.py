@@ -599,9 +599,21 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 "responses": {"204": {"description": "Removed"}, **_errors(*AUTH_ERRORS, 403, 404)}}},
             "/search": {"get": {
                 "operationId": "search", "summary": "Search posts in their original and translated text",
+                "description": "Words are matched in the original and in the stored translations, in every "
+                               "language, with stems and without accents; the glossary adds each word's "
+                               "translations. \"A phrase\" in quotes and -word work; any other syntax is words.",
                 "parameters": [{"name": "q", "in": "query", "required": True,
-                                "schema": _text(200, "query")}, LANG_PARAM],
-                "responses": {"200": _json(_ref("SearchResults"), "Matching posts, newest first"),
+                                "schema": _text(200, "query")}, LANG_PARAM, PAGE_PARAM,
+                               {"name": "category", "in": "query", "required": False,
+                                "schema": {"type": "string"}, "description": "A category's slug."},
+                               {"name": "city", "in": "query", "required": False,
+                                "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                                                     EMPTY]},
+                                "description": "Posts by members of this city (its id)."},
+                               {"name": "written_in", "in": "query", "required": False,
+                                "schema": {"anyOf": [LANG, EMPTY]},
+                                "description": "Posts written in this language."}],
+                "responses": {"200": _json(_ref("SearchResults"), "Threads, best match first"),
                               **_errors(*AUTH_ERRORS, 422)}}},
             "/best-practices": {"get": {
                 "operationId": "listBestPractices",
@@ -798,14 +810,29 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 **notifications.openapi_schemas(),
                 **_glossary_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
-                                  "required": ["query", "language", "results"],
+                                  "required": ["query", "language", "page", "pages", "total", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,
+                                                 "page": {"type": "integer"}, "pages": {"type": "integer"},
+                                                 "total": {"type": "integer"},
                                                  "results": {"type": "array", "items": {
                                                      "type": "object", "additionalProperties": False,
-                                                     "required": ["thread_id", "thread_title", "post"],
+                                                     "required": ["thread_id", "thread_title", "post", "matches"],
                                                      "properties": {"thread_id": {"type": "integer"},
                                                                     "thread_title": {"type": "string"},
-                                                                    "post": _ref("Post")}}}}},
+                                                                    "post": _ref("Post"),
+                                                                    "matches": {"type": "array", "items": {
+                                                                        "type": "object",
+                                                                        "additionalProperties": False,
+                                                                        "required": ["post_id", "snippet_html",
+                                                                                     "matched_language",
+                                                                                     "matched_source"],
+                                                                        "properties": {
+                                                                            "post_id": {"type": "integer"},
+                                                                            "snippet_html": {"type": "string"},
+                                                                            "matched_language": LANG,
+                                                                            "matched_source": {"enum": [
+                                                                                "original", "machine",
+                                                                                "reviewed"]}}}}}}}}},
             },
         },
     }

@@ -10,7 +10,6 @@ from ..extensions import csrf, db, limiter
 from ..moderation import policy
 from ..models import Category, Post, Thread
 from ..rate_limits import EDITS, POSTS, charged
-from ..search import search_posts
 from ..jobs_board.services import retranslate_department
 from ..threads import reading, services
 from ..threads.forms import BODY_MAX, TITLE_MAX
@@ -222,10 +221,22 @@ def get_original(post_id: int):
 
 @bp.get("/search")
 def search():
+    """The search page's results as JSON (forum/search/): threads ranked by their best match."""
+    from ..search.results import search as run_search
+    from ..search.routes import PER_PAGE, where_for
+
     language = _language()
     query = query_text("q", 200)
-    views = search_posts(query, language)
-    titles = reading.titles_by_thread(views, language)
-    return jsonify({"query": query, "language": language, "results": [
-        {"thread_id": v.post.thread_id, "thread_title": titles[v.post.thread_id].title,
-         "post": serializers.post(v, language)} for v in views]})
+    page = query_int("page", 1)  # past the last page: an empty page
+    slugs = tuple(db.session.execute(db.select(Category.slug)).scalars())
+    city = query_int("city", 0, maximum=MAX_ID) or None
+    where = where_for(category_slug=query_choice("category", slugs, None), city_id=city,
+                      written_in=query_choice("written_in", tuple(current_app.config["LANGUAGES"]), None))
+    results = run_search(query, language, where, page=page, per_page=PER_PAGE)
+    return jsonify({"query": query, "language": language, "page": results.page, "pages": results.pages,
+                    "total": results.total, "results": [{
+                        "thread_id": result.title.thread.id, "thread_title": result.title.title,
+                        "post": serializers.post(result.matches[0].view, language),
+                        "matches": [{"post_id": m.view.post.id, "snippet_html": str(m.snippet),
+                                     "matched_language": m.language, "matched_source": m.source}
+                                    for m in result.matches]} for result in results.threads]})

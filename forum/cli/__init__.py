@@ -7,11 +7,12 @@ def register_commands(app: Flask) -> None:
     from .glossary import glossary_cli
     from .invites import invites_cli
     from .mail import mail_cli
+    from .search import search_cli
     from .translation import translation_cli
     from .translation_jobs import COMMANDS as TRANSLATION_JOB_COMMANDS
     from .users import users_cli
 
     for command in TRANSLATION_JOB_COMMANDS:
         translation_cli.add_command(command)
-    for group in (users_cli, invites_cli, demo_cli, translation_cli, glossary_cli, mail_cli):
+    for group in (users_cli, invites_cli, demo_cli, translation_cli, glossary_cli, mail_cli, search_cli):
         app.cli.add_command(group)

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..jobs import source_hash
 from ..models import Post, TranslationCorrection, User, utcnow
 from ..rendering import render_markdown
+from ..search import documents as search_documents
 from ..threads.reading import parse_languages
 from ..threads.services import is_first_post
 
@@ -108,6 +109,8 @@ def save(post: Post, user: User, language: str, body: str, title: str | None) ->
             if user.is_moderator:
                 _resolve_flags(post, user, language)
             _notify_author(post, user, language)
+            db.session.flush()
+            search_documents.refresh([post.id])  # a person's words replace the machine's in search too
             db.session.commit()
             return row
         except IntegrityError:

@@ -54,6 +54,8 @@ class NewThreadForm(FlaskForm):
     no_machine_translation = _no_machine_translation_field()
     attachments = AttachmentsField()
     submit = SubmitField(_l("Start thread"))
+    # A step without JavaScript (forum/search/): the page comes back with threads like this title.
+    check_similar = SubmitField(_l("Check for similar threads first"))
 
 
 class ReplyForm(FlaskForm):

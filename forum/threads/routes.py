@@ -68,9 +68,13 @@ def category(slug: str):
                            description=DESCRIPTIONS[category.kind], list_filter=only)
 
 
+def _checking_similar() -> bool:
+    return request.method == "POST" and "check_similar" in request.form
+
+
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
 @login_required
-@charged(POSTS)
+@charged(POSTS, free=_checking_similar)
 def new_thread(slug: str):
     category = _category(slug)
     if not policy.can_start_thread(current_user, category):
@@ -78,14 +82,20 @@ def new_thread(slug: str):
     if category.kind == CategoryKind.JOBS:  # a job description has its own form (forum/jobs_board)
         return redirect(url_for("jobs_board.new"))
     form = NewThreadForm()
-    if form.validate_on_submit():
+    similar = None
+    if _checking_similar():
+        # Nothing is stored: the page comes back, as typed, with threads like the title.
+        from ..search.results import similar_threads
+
+        similar = similar_threads(form.title.data or "", reading.reader_language())
+    elif form.validate_on_submit():
         with attachments.uploads(form.attachments.checked, current_user) as files:
             thread = services.create_thread(category, current_user, form.title.data, form.body.data,
                                             form.language.data, attachments=files,
                                             no_machine_translation=form.no_machine_translation.data)
         flash(_("Your thread is published."), "success")
         return redirect(url_for("threads.thread", thread_id=thread.id))
-    return render_template("threads/new_thread.html", category=category, form=form)
+    return render_template("threads/new_thread.html", category=category, form=form, similar=similar)
 
 
 @bp.route("/t/<int:thread_id>")
@@ -254,16 +264,3 @@ def _post_url(post: Post) -> str:
     ).scalar_one()
     page = before // current_app.config["POSTS_PER_PAGE"] + 1
     return url_for("threads.thread", thread_id=post.thread_id, page=page if page > 1 else None) + f"#post-{post.id}"
-
-
-@bp.route("/search")
-def search():
-    """Posts whose original or translation (in the reader's language) contains the words."""
-    from ..search import search_posts
-
-    query = (request.args.get("q") or "").strip()[:200]
-    language = reading.reader_language()
-    views = search_posts(query, language) if query and "\x00" not in query else []
-    return render_template("threads/search.html", query=query, views=views,
-                           titles=reading.titles_by_thread(views, language),
-                           delete_form=DeletePostForm())

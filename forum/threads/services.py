@@ -18,6 +18,7 @@ from ..extensions import db
 from ..notifications import events
 from ..models import Category, Post, PostRevision, Thread, TranslationJob, User, utcnow
 from ..rendering import render_markdown
+from ..search import documents as search_documents
 
 AUTO = "auto"
 
@@ -151,6 +152,7 @@ def _new_post(thread: Thread, author: User, body: str, language: str, now, title
 def _commit_with_jobs(post: Post, before_commit: BeforeCommit | None = None,
                       attachments: Sequence[AttachmentChange] = ()) -> None:
     new_jobs = jobs.enqueue_post(post)
+    search_documents.refresh([post.id])  # its words are found (and removed words are not) from this commit
     if before_commit is not None:
         new_jobs = [*new_jobs, *(before_commit(post) or ())]
     for change in attachments:
