@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from .questions import bp as questions_bp
     from .people import bp as people_bp
     from .threads import bp as threads_bp
+    from .watching import bp as watching_bp
 
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(corrections_bp)
     app.register_blueprint(flags_bp)
     app.register_blueprint(glossary_bp)
+    app.register_blueprint(watching_bp)
     register_error_handlers(app)
 
 

@@ -4,5 +4,5 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from . import (  # noqa: E402,F401
-    attachments, audit, corrections, deletion, flags, glossary, jobs, library, moderation, people, questions,
-    routes)
+    attachments, audit, corrections, deletion, flags, glossary, jobs, library, me, moderation, people, questions,
+    routes, watch)
