@@ -361,8 +361,9 @@ def test_api_me_patch_saves_the_fields_sent(client, reader):
     assert (user.display_name, user.language, user.read_languages, user.originals_first, user.email_frequency,
             user.position, user.department) == ("Rui R. Reader", "pt", "en,es,pt", True, EmailFrequency.IMMEDIATE,
                                                 "Chief engineer", "Water")
-    # Only what is sent changes; null or "" clears an optional line; the own name may be kept.
-    response = api.patch("/me", json={"position": None, "department": "", "display_name": "Rui R. Reader",
+    # Only what is sent changes (null is not sent); "" clears an optional line; the own name may be kept.
+    response = api.patch("/me", json={"position": "", "department": "", "display_name": "Rui R. Reader",
+                                      "language": None,
                                       "read_languages": [], "originals_first": False})
     assert response.status_code == 200, response.get_json()
     db.session.expire_all()
@@ -377,7 +378,7 @@ def test_api_me_patch_saves_the_fields_sent(client, reader):
     ("display_name", "Olga Author", "Another member already has this name"),
     ("display_name", "Rui\u202eReader", "Line breaks, invisible characters"),
     ("display_name", 7, "Must be a string."),
-    ("display_name", None, "Must be a string."),
+    ("display_name", " " + "x" * 80, "At most 80 characters."),  # as sent, as the OpenAPI maxLength
     ("language", "fr", "Not a valid choice"),
     ("read_languages", ["en", "fr"], "is not a valid choice"),
     ("read_languages", "en,es", "Must be a list of language codes."),

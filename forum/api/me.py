@@ -2,13 +2,15 @@
 
 PATCH takes any of the profile page's fields and checks each one sent with that page's form
 (forum/auth/forms.ProfileForm: the same validators, the same messages); the JSON types are the API's
-own. Any bad or unknown field: 422 naming each, and nothing is changed.
+own. A field sent as null is not given; "" clears the position or the department. Any bad or unknown
+field: 422 naming each, and nothing is changed.
 """
 from __future__ import annotations
 
 from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import Length
 
 from ..auth.forms import ProfileForm
 from ..extensions import db
@@ -20,8 +22,7 @@ from .people import city_json
 from .routes import _language
 from .validation import json_object
 
-TEXT_FIELDS = ("display_name", "language", "email_frequency")
-OPTIONAL_TEXT_FIELDS = ("position", "department")  # null or "" clears them, as a blank line on the page
+TEXT_FIELDS = ("display_name", "language", "email_frequency", "position", "department")
 
 
 def me_json(user: User, language: str) -> dict:
@@ -32,16 +33,19 @@ def me_json(user: User, language: str) -> dict:
 
 
 def _form_data(data: dict, problems: dict) -> MultiDict:
-    """The sent fields as the profile form would receive them from the page, after the JSON type checks."""
+    """The sent fields as the profile form would receive them from the page, after the JSON type checks
+    (and the length as sent, as the OpenAPI maxLength: the form measures the text once stripped)."""
     form = MultiDict()
     for name, value in data.items():
         if name in problems:
             continue
-        if name in TEXT_FIELDS or name in OPTIONAL_TEXT_FIELDS:
-            if value is None and name in OPTIONAL_TEXT_FIELDS:
-                value = ""
+        if name in TEXT_FIELDS:
             if not isinstance(value, str):
                 problems[name] = _l("Must be a string.")
+                continue
+            longest = _max_length(name)
+            if longest is not None and len(value) > longest:
+                problems[name] = _l("At most %(max)d characters.", max=longest)
                 continue
             form.add(name, value)
         elif name == "read_languages":
@@ -59,11 +63,20 @@ def _form_data(data: dict, problems: dict) -> MultiDict:
     return form
 
 
+def _max_length(name: str) -> int | None:
+    """The profile form's own limit for the field (its Length validator)."""
+    field = getattr(ProfileForm, name)  # an unbound field: its validators as declared
+    lengths = [v.max for v in field.kwargs.get("validators", ()) if isinstance(v, Length) and v.max >= 0]
+    return min(lengths, default=None)
+
+
 @bp.route("/me", methods=["GET", "PATCH"])
 def me():
     user = g.api_user
     if request.method == "PATCH":
         data, problems = json_object(ProfileForm.EDITABLE)
+        # null is "not given", as everywhere in the API ("" clears an optional line).
+        data = {name: value for name, value in data.items() if value is not None}
         form = ProfileForm(formdata=_form_data(data, problems), obj=user, member=user, meta={"csrf": False})
         for name in data:
             if name in problems:
