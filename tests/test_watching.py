@@ -422,7 +422,6 @@ def test_profile_saves_the_email_frequency(client, auth, reader):
     assert db.session.get(User, reader.id).email_frequency == EmailFrequency.NONE
     assert '<option selected value="none">Never</option>' in _page(client.get("/profile"))
     before = db_state()
-    page = _page(client.get("/profile"))  # noqa: F841
     response = client.post("/profile", data={**data, "profile-email_frequency": "hourly"})
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
     assert db_state() == before

@@ -3,6 +3,11 @@
 What counts as new: a post the member may see (forum/visibility.py), not deleted, not their own, with
 an id above the newest post they had on screen. A muted thread (its own level, else its category's)
 counts nothing; a thread never opened counts as "new" only when tracked or watched.
+
+Where a member lands: the lists' "N new" links to /t/<id>?unread=1, which redirects to the page
+holding the first new post, at its anchor. A thread opened plainly (no ?page=) shows page 1 with a
+"Jump to the first unread post" link when there is one. Viewing a page moves the mark to the newest
+post on it (never back). Visitors get none of this.
 """
 from __future__ import annotations
 
