@@ -429,3 +429,23 @@ def test_profile_saves_the_email_frequency(client, auth, reader):
     assert client.post("/profile", data=data).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, reader.id).email_frequency == EmailFrequency.NONE
+
+
+def test_marking_a_page_read_costs_no_query_per_post(client, auth, reader, author, make_thread):
+    short, long = make_thread(author, title="Short"), make_thread(author, title="Long")
+    for i in range(PER_PAGE - 1):
+        _reply(long, author, f"reply {i}")
+    auth.login(reader)
+
+    def statements_for(thread) -> int:
+        statements = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            _page(client.get(f"/t/{thread.id}"))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+        return len(statements)
+
+    assert statements_for(short) == statements_for(long)  # one post or three: the same queries
+    assert _read_mark(reader, long) == long.posts[-1].id

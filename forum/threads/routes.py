@@ -112,18 +112,19 @@ def thread(thread_id: int):
     language = reading.reader_language()
     pagination = reading.posts_page(thread, language, _page_arg(), current_app.config["POSTS_PER_PAGE"])
     first_unread = None
-    if state is not None:
-        if state.first_unread_post_id and "page" not in request.args:
-            # Straight to the post: once this page is marked read, ?unread=1 would point past it.
-            first_unread = _post_url(db.session.get(Post, state.first_unread_post_id))
-        newest = max((view.post.id for view in pagination.items), default=None)
-        if newest is not None and (state.last_read_post_id or 0) < newest:
-            unread.mark_read(current_user, thread, newest)
-            db.session.commit()
-    return render_template("threads/thread.html", thread=thread, title=reading.thread_title(thread, language),
+    if state is not None and state.first_unread_post_id and "page" not in request.args:
+        # Straight to the post: once this page is marked read, ?unread=1 would point past it.
+        first_unread = _post_url(db.session.get(Post, state.first_unread_post_id))
+    page = render_template("threads/thread.html", thread=thread, title=reading.thread_title(thread, language),
                            pagination=pagination, form=ReplyForm(),
                            delete_form=DeletePostForm(), reader_language=language,
                            answers=answer_state(thread, language, current_user), first_unread=first_unread)
+    newest = max((view.post.id for view in pagination.items), default=None)
+    if state is not None and newest is not None and (state.last_read_post_id or 0) < newest:
+        # After rendering: a commit expires the page's rows, and reloading them would be a query each.
+        unread.mark_read(current_user, thread, newest)
+        db.session.commit()
+    return page
 
 
 @bp.post("/t/<int:thread_id>/reply")
