@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from .people import bp as people_bp
     from .search import bp as search_bp
     from .threads import bp as threads_bp
+    from .watching import bp as watching_bp
 
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(watching_bp)
     register_error_handlers(app)
 
 

@@ -52,7 +52,8 @@ def no_bidi_controls(_form, field) -> None:
 class NotAnotherMembersName:
     """A display name no other member's name could be taken for (see forum.text.name_keys).
 
-    Compared with every member at check time; `except_current_user` for a member changing their own."""
+    Compared with every member at check time; `except_current_user` for a member changing their own
+    (the form's `member` when it names one, else the logged-in member)."""
 
     def __init__(self, except_current_user: bool = False) -> None:
         self.except_current_user = except_current_user
@@ -62,10 +63,12 @@ class NotAnotherMembersName:
             return
         keys = name_keys(field.data)
         query = db.select(User.display_name)
-        if self.except_current_user and current_user.is_authenticated:
-            if name_keys(current_user.display_name) & keys:
+        # The member the form is for (form.member: the API's token owner), else the one logged in.
+        member = getattr(_form, "member", None) or (current_user if current_user.is_authenticated else None)
+        if self.except_current_user and member is not None:
+            if name_keys(member.display_name) & keys:
                 return  # keeping one's own name (say, saving a new language) is not copying anyone
-            query = query.where(User.id != current_user.id)
+            query = query.where(User.id != member.id)
         if any(name_keys(name) & keys for name in db.session.execute(query).scalars()):
             raise ValidationError(_l("Another member already has this name, or one that looks the same. Please "
                                      "add something that tells you apart, such as your second surname."))

@@ -64,6 +64,11 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 include-operation-id = "flagPost"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]
 
+# A display name another member has (or one that looks the same) is refused with a 422: a rule in words.
+[[operations]]
+include-operation-id = "updateMe"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "422", "429"]
+
 # A file's type is read from its bytes, which a schema cannot describe: schema-valid random bytes are
 # refused with the documented 415 (or 422 when empty).
 [[operations]]

@@ -4,6 +4,5 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from . import (  # noqa: E402,F401
-    attachments, audit, corrections, deletion, flags, glossary, jobs, library, moderation, people, questions,
-    routes)
-from . import notifications  # noqa: E402,F401  (GET /notifications, POST /notifications/read)
+    attachments, audit, corrections, deletion, flags, glossary, jobs, library, me, moderation, notifications,
+    people, questions, routes, watch)

@@ -455,6 +455,78 @@ def _glossary_paths() -> dict:
     }
 
 
+WATCH_LEVEL = {"type": "string", "enum": ["watching", "tracking", "regular", "muted"]}
+EMAIL_FREQUENCY = {"type": "string", "enum": ["immediate", "daily", "none"],
+                   "description": "Email about notifications: each at once, one digest a day, or none."}
+
+
+def _watch_paths() -> dict:
+    thread = {"name": "thread_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"/threads/{thread_id}/watch": {
+        "get": {"operationId": "getThreadWatch", "summary": "Your watch level for a thread",
+                "parameters": [thread],
+                "responses": {"200": _json(_ref("ThreadWatch"), "Your level"), **_errors(*AUTH_ERRORS, 404)}},
+        "put": {"operationId": "setThreadWatch", "summary": "Choose your watch level for a thread",
+                "description": "watching: a notification of every reply; tracking: unread counts only; muted: "
+                               "nothing but mentions. regular drops the thread's own level: it follows its "
+                               "category's again.",
+                "parameters": [thread],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("WatchChange")}}},
+                "responses": {"200": _json(_ref("ThreadWatch"), "Your level now"),
+                              **_errors(*AUTH_ERRORS, 400, 404, 413, 415, 422)}}}}
+
+
+def _me_paths() -> dict:
+    return {"/me": {
+        "get": {"operationId": "getMe", "summary": "Your own settings", "parameters": [LANG_PARAM],
+                "responses": {"200": _json(_ref("Me"), "Your settings"), **_errors(*AUTH_ERRORS, 422)}},
+        "patch": {"operationId": "updateMe", "summary": "Change some of your settings (those sent)",
+                  "description": "The profile page's rules. Rules the schema cannot state get a 422 naming the "
+                                 "field: a display name another member has, or one that looks the same. "
+                                 "Anything refused: nothing is changed.",
+                  "parameters": [LANG_PARAM],
+                  "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("MeChange")}}},
+                  "responses": {"200": _json(_ref("Me"), "Your settings now"),
+                                **_errors(*AUTH_ERRORS, 400, 413, 415, 422)}}}}
+
+
+def _me_schemas() -> dict:
+    line = {"anyOf": [{"type": "null"}, EMPTY, _text(120, "line", readable=True)],
+            "description": "Optional; an empty string clears it."}
+    return {
+        "ThreadWatch": {"type": "object", "additionalProperties": False,
+                        "required": ["thread_id", "level", "explicit", "category_level"],
+                        "properties": {"thread_id": {"type": "integer"},
+                                       "level": {**WATCH_LEVEL, "description": "Your effective level."},
+                                       "explicit": {"type": "boolean",
+                                                    "description": "Chosen for this thread (else its "
+                                                                   "category's, or regular)."},
+                                       "category_level": {**WATCH_LEVEL,
+                                                          "description": "Your level for the thread's category."}}},
+        "WatchChange": {"type": "object", "additionalProperties": False, "required": ["level"],
+                        "properties": {"level": WATCH_LEVEL}},
+        "Me": {"type": "object", "additionalProperties": False,
+               "required": ["id", "display_name", "email", "language", "city", "role", "position", "department",
+                            "read_languages", "originals_first", "email_frequency"],
+               "properties": {"id": {"type": "integer"}, "display_name": {"type": "string"},
+                              "email": {"type": "string"}, "language": LANG, "city": _ref("City"),
+                              "role": {"type": "string", "enum": ["member", "moderator", "admin"]},
+                              "position": NULLABLE_TEXT, "department": NULLABLE_TEXT,
+                              "read_languages": {"type": "array", "items": LANG,
+                                                 "description": "Posts in these are shown as written."},
+                              "originals_first": {"type": "boolean"}, "email_frequency": EMAIL_FREQUENCY}},
+        "MeChange": {"type": "object", "additionalProperties": False,
+                     "description": "Any of the fields; null or left out keeps a field as it is.",
+                     "properties": {
+                         "display_name": {"anyOf": [{"type": "null"}, _text(80, "line", readable=True)]},
+                         "language": {"anyOf": [{"type": "null"}, LANG]},
+                         "read_languages": {"type": ["array", "null"], "items": LANG},
+                         "originals_first": {"type": ["boolean", "null"]},
+                         "email_frequency": {"anyOf": [{"type": "null"}, EMAIL_FREQUENCY]},
+                         "position": line, "department": line}},
+    }
+
+
 def _glossary_schemas() -> dict:
     text = {"type": ["string", "null"]}
     term = {"id": {"type": "integer"}, "kind": {"type": "string", "enum": ["keep", "prefer"]},
@@ -626,6 +698,8 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
             **_audit_paths(),
             **_corrections_paths(),
             **_glossary_paths(),
+            **_watch_paths(),
+            **_me_paths(),
             "/members/{user_id}": {"get": {
                 "operationId": "getMember", "summary": "A member's profile (never their e-mail)",
                 "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}},
@@ -809,6 +883,7 @@ def spec(server_url: str, categories: list[str] | None = None) -> dict:
                 **_flags_schemas(),
                 **notifications.openapi_schemas(),
                 **_glossary_schemas(),
+                **_me_schemas(),
                 "SearchResults": {"type": "object", "additionalProperties": False,
                                   "required": ["query", "language", "page", "pages", "total", "results"],
                                   "properties": {"query": {"type": "string"}, "language": LANG,

@@ -51,7 +51,8 @@ def json_nesting_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
-def json_body(fields: dict[str, Field]) -> dict:
+def json_object(known) -> tuple[dict, dict]:
+    """The request's JSON object and a problem for each field not in `known`."""
     if not request.mimetype == "application/json":
         raise ApiError(415)
     if json_nesting_exceeds(request.get_data(cache=True)):
@@ -61,10 +62,11 @@ def json_body(fields: dict[str, Field]) -> dict:
         raise ApiError(400, _l("The body is not valid JSON."))
     if not isinstance(data, dict):
         raise ApiError(422, _l("The body must be a JSON object."))
-    problems = {}
-    for name in data:
-        if name not in fields:
-            problems[name] = _l("Unknown field.")
+    return data, {name: _l("Unknown field.") for name in data if name not in known}
+
+
+def json_body(fields: dict[str, Field]) -> dict:
+    data, problems = json_object(fields)
     clean = {}
     for name, spec in fields.items():
         if name not in data or data[name] is None:

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from ..forms_common import (PASSWORD_MIN_LENGTH, NotAnotherMembersName, choices, lower_strip,
                             no_control_characters, single_line_text, strip)
 from ..i18n import AUTONYMS
+from ..models import EmailFrequency, User
 
 def language_choices():
     return choices(AUTONYMS.items())
@@ -69,6 +70,22 @@ class LanguagesField(SelectMultipleField):
         setattr(obj, name, ",".join(code for code, _label in AUTONYMS.items() if code in (self.data or [])))
 
 
+EMAIL_FREQUENCY_NAMES = {
+    EmailFrequency.IMMEDIATE: _l("At once"),
+    EmailFrequency.DAILY: _l("Daily digest"),
+    EmailFrequency.NONE: _l("Never"),
+}
+
+
+def _email_frequency_choices():
+    return choices((frequency.value, name) for frequency, name in EMAIL_FREQUENCY_NAMES.items())
+
+
+def _frequency_value(value) -> str:
+    # The stored enum (from the member's row) and the submitted text compare as the same value.
+    return value.value if isinstance(value, EmailFrequency) else str(value)
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Display name"), filters=[strip],
@@ -87,7 +104,33 @@ class ProfileForm(FlaskForm):
     originals_first = BooleanField(_l("Show originals first everywhere"),
                                    description=_l("Every post shows its original first, the translation one "
                                                   "click away."))
+    email_frequency = SelectField(_l("Email about notifications"), choices=_email_frequency_choices,
+                                  coerce=_frequency_value)
     submit = SubmitField(_l("Save"))
+
+    # The fields a member edits, in the order the page shows them (the API's PATCH /me takes the same).
+    EDITABLE = ("display_name", "language", "position", "department", "read_languages", "originals_first",
+                "email_frequency")
+
+    def __init__(self, *args, member: User | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Whose profile this is: their own name is not "another member's" (forms_common.NotAnotherMembersName).
+        self.member = member
+
+    def save_to(self, user: User, names=EDITABLE) -> None:
+        """Store the validated fields `names` on `user` (caller commits)."""
+        for name in names:
+            value = self[name].data
+            if name in ("position", "department"):
+                value = value or None  # a blank optional line is stored as nothing
+            elif name == "read_languages":
+                self.read_languages.populate_obj(user, "read_languages")
+                continue
+            elif name == "originals_first":
+                value = bool(value)
+            elif name == "email_frequency":
+                value = EmailFrequency(value)
+            setattr(user, name, value)
 
 
 class ChangePasswordForm(FlaskForm):

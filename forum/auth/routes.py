@@ -137,15 +137,10 @@ def accept_invite(token: str):
 @login_required
 @no_store  # the member's email, and a new token right after its creation
 def profile():
-    profile_form = ProfileForm(prefix="profile", obj=current_user)
+    profile_form = ProfileForm(prefix="profile", obj=current_user, member=current_user)
     password_form = ChangePasswordForm(prefix="password")
     if profile_form.submit.data and profile_form.validate_on_submit():
-        current_user.display_name = profile_form.display_name.data
-        current_user.language = profile_form.language.data
-        current_user.position = profile_form.position.data or None
-        current_user.department = profile_form.department.data or None
-        profile_form.read_languages.populate_obj(current_user, "read_languages")
-        current_user.originals_first = bool(profile_form.originals_first.data)
+        profile_form.save_to(current_user)
         db.session.commit()
         # The new preference wins over a language picked earlier with the switcher.
         session.pop("lang", None)
@@ -173,7 +168,8 @@ def profile():
 
 def _profile_page(status: int = 200, **context):
     """The profile page with fresh forms except those given (which carry the member's input and errors)."""
-    context.setdefault("profile_form", ProfileForm(prefix="profile", obj=current_user, formdata=None))
+    context.setdefault("profile_form", ProfileForm(prefix="profile", obj=current_user, formdata=None,
+                                                   member=current_user))
     context.setdefault("password_form", ChangePasswordForm(prefix="password", formdata=None))
     context.setdefault("token_form", TokenForm(prefix="token", formdata=None))
     return render_template("auth/profile.html", revoke_form=RevokeTokenForm(), tokens=_tokens(), **context), status

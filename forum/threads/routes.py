@@ -13,6 +13,7 @@ from ..moderation import policy
 from ..models import Category, CategoryKind, Post, PostRevision, Thread
 from ..text import ascii_int
 from ..rate_limits import EDITS, POSTS, charged
+from ..watching import unread
 from . import bp, deletion, reading, services
 from .categories import DESCRIPTIONS, NAMES
 from .forms import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm, RestorePostForm
@@ -53,7 +54,7 @@ def index():
     recent = reading.thread_titles(db.select(Thread).order_by(*reading.newest_activity()).limit(10),
                                    reading.reader_language())
     return render_template("threads/index.html", categories=categories, counts=reading.thread_counts(),
-                           descriptions=DESCRIPTIONS, recent=recent)
+                           descriptions=DESCRIPTIONS, recent=recent, unread=_unread(recent))
 
 
 @bp.route("/c/<slug>")
@@ -65,7 +66,15 @@ def category(slug: str):
     pagination = reading.threads_page(reading.reader_language(), _page_arg(), current_app.config["THREADS_PER_PAGE"],
                                       category.id, where)
     return render_template("threads/category.html", category=category, pagination=pagination,
-                           description=DESCRIPTIONS[category.kind], list_filter=only)
+                           description=DESCRIPTIONS[category.kind], list_filter=only,
+                           unread=_unread(pagination.items))
+
+
+def _unread(items: list) -> dict:
+    """The member's "N new" of a list's threads (forum/watching/unread.py); nothing for visitors."""
+    if not current_user.is_authenticated:
+        return {}
+    return unread.counts(current_user, [item.thread.id for item in items])
 
 
 def _checking_similar() -> bool:
@@ -106,12 +115,26 @@ def thread(thread_id: int):
     ).scalar_one_or_none() or abort(404)
     from ..questions.reading import answer_state
 
+    state = unread.reading_state(current_user, thread) if current_user.is_authenticated else None
+    if state is not None and request.args.get("unread") == "1":  # the lists' "N new" link
+        first = db.session.get(Post, state.first_unread_post_id) if state.first_unread_post_id else None
+        return redirect(_post_url(first) if first else url_for("threads.thread", thread_id=thread.id))
     language = reading.reader_language()
     pagination = reading.posts_page(thread, language, _page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("threads/thread.html", thread=thread, title=reading.thread_title(thread, language),
+    first_unread = None
+    if state is not None and state.first_unread_post_id and "page" not in request.args:
+        # Straight to the post: once this page is marked read, ?unread=1 would point past it.
+        first_unread = _post_url(db.session.get(Post, state.first_unread_post_id))
+    page = render_template("threads/thread.html", thread=thread, title=reading.thread_title(thread, language),
                            pagination=pagination, form=ReplyForm(),
                            delete_form=DeletePostForm(), reader_language=language,
-                           answers=answer_state(thread, language, current_user))
+                           answers=answer_state(thread, language, current_user), first_unread=first_unread)
+    newest = max((view.post.id for view in pagination.items), default=None)
+    if state is not None and newest is not None and (state.last_read_post_id or 0) < newest:
+        # After rendering: a commit expires the page's rows, and reloading them would be a query each.
+        unread.mark_read(current_user, thread, newest)
+        db.session.commit()
+    return page
 
 
 @bp.post("/t/<int:thread_id>/reply")

@@ -21,6 +21,15 @@ def thread_level(user: User, thread: Thread) -> WatchLevel | None:
     return rows.get(thread.id) or rows.get(None)
 
 
+def thread_levels(user: User, thread: Thread) -> tuple[WatchLevel | None, WatchLevel | None]:
+    """The member's own level for the thread and their category's level, in one query."""
+    rows = dict(db.session.execute(
+        db.select(Watch.thread_id, Watch.level).where(
+            Watch.user_id == user.id,
+            or_(Watch.thread_id == thread.id, Watch.category_id == thread.category_id))).all())
+    return rows.get(thread.id), rows.get(None)
+
+
 def explicit_thread_level(user: User, thread: Thread) -> WatchLevel | None:
     return db.session.execute(db.select(Watch.level).filter_by(user_id=user.id, thread_id=thread.id)).scalar()
 
@@ -28,6 +37,16 @@ def explicit_thread_level(user: User, thread: Thread) -> WatchLevel | None:
 def set_thread_level(user: User, thread: Thread, level: WatchLevel) -> None:
     """Choose the member's level for one thread (caller commits)."""
     _upsert(user, level, thread_id=thread.id)
+
+
+def clear_thread_level(user: User, thread: Thread) -> None:
+    """Drop the member's own level for the thread: it follows its category again (caller commits).
+    There is no "regular" row: a thread of a watched category cannot be made regular on its own."""
+    db.session.execute(db.delete(Watch).where(Watch.user_id == user.id, Watch.thread_id == thread.id))
+
+
+def category_level(user: User, category_id: int) -> WatchLevel | None:
+    return db.session.execute(db.select(Watch.level).filter_by(user_id=user.id, category_id=category_id)).scalar()
 
 
 def set_category_level(user: User, category_id: int, level: WatchLevel | None) -> None:
