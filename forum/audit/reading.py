@@ -41,6 +41,9 @@ ACTIONS = {
     "city.edit": _l("edited a city"),
     "invite.create": _l("created an invitation"),
     "invite.revoke": _l("revoked an invitation"),
+    "invite.resend": _l("sent an invitation again"),
+    "user.password_reset": _l("reset their password by email"),
+    "mail.retry_failed": _l("retried the failed emails"),
     "flag.resolve": _l("resolved a flag"),
     "correction.save": _l("corrected a translation"),
     "glossary.add": _l("added a glossary term"),
@@ -48,7 +51,7 @@ ACTIONS = {
     "glossary.delete": _l("deleted a glossary term"),
 }
 TARGET_TYPES = {"post": _l("Post"), "thread": _l("Thread"), "user": _l("Member"), "city": _l("City"),
-                "invite": _l("Invitation"), "glossary_term": _l("Glossary term")}
+                "invite": _l("Invitation"), "glossary_term": _l("Glossary term"), "email": _l("Email")}
 ACTION_MAX, TARGET_TYPE_MAX, ACTOR_MAX = 40, 20, 120  # the columns' sizes; a member's name
 PER_PAGE = 50
 
