@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.posting
 	$(BIN)/python -m bench.thread_page
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
