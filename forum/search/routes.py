@@ -50,8 +50,8 @@ def search():
 
 @bp.route("/search/similar")
 def similar():
-    """Threads like a title being written: a page of its own, or (fragment=1) the list alone, which the
-    new-thread page's script puts under the title as the member types (forum/static/similar.js)."""
+    """Threads like a title: a page of its own (the new-thread form has the same list, as a step
+    without JavaScript and live with it); fragment=1 gives the list alone."""
     title = (request.args.get("q") or "")[:MAX_QUERY_CHARS]
     threads = similar_threads(title, reader_language()) if "\x00" not in title else []
     if request.args.get("fragment") == "1":

@@ -97,6 +97,8 @@ def new_thread(slug: str):
         from ..search.results import similar_threads
 
         similar = similar_threads(form.title.data or "", reading.reader_language())
+        if request.form.get("fragment") == "1":  # the page's script, as the member types: the list alone
+            return render_template("search/_similar.html", similar=similar, asked=form.title.data)
     elif form.validate_on_submit():
         with attachments.uploads(form.attachments.checked, current_user) as files:
             thread = services.create_thread(category, current_user, form.title.data, form.body.data,
