@@ -3,7 +3,7 @@ POST /notifications/read ({"ids": [...]} or {"all": true}). The same services as
 (forum/notifications/); only the caller's own notifications are read or changed."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -12,7 +12,7 @@ from ..notifications.reading import NotificationView, notification_views
 from . import bp, serializers
 from .errors import ApiError
 from .routes import MAX_ID, _language
-from .validation import MAX_JSON_DEPTH, json_nesting_exceeds, query_int
+from .validation import json_object, query_int
 
 PER_PAGE = 25
 MAX_IDS = 100
@@ -47,16 +47,7 @@ def list_notifications():
 def _read_body() -> list[int] | None:
     """The ids to mark (None: all), or an ApiError: exactly one of "ids" (at most MAX_IDS ids) and
     "all" (true)."""
-    if request.mimetype != "application/json":
-        raise ApiError(415)
-    if json_nesting_exceeds(request.get_data(cache=True)):
-        raise ApiError(400, _l("The JSON is nested too deeply (at most %(max)d levels).", max=MAX_JSON_DEPTH))
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, _l("The body is not valid JSON."))
-    if not isinstance(data, dict):
-        raise ApiError(422, _l("The body must be a JSON object."))
-    problems = {name: _l("Unknown field.") for name in data if name not in ("ids", "all")}
+    data, problems = json_object(("ids", "all"))
     if problems:
         raise ApiError(422, fields=problems)
     if ("ids" in data) == ("all" in data):

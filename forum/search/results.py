@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from ..extensions import db
 from ..models import Post, Thread
-from ..threads.reading import PostView, ThreadTitle, post_views, thread_titles
+from ..threads.reading import Pager, PostView, ThreadTitle, post_views, thread_titles
 from . import engines, thesaurus
 from .query import Query, parse
 from .text import LANGUAGES, WORD, fold, plain_text, stem, words
@@ -45,34 +45,13 @@ class ThreadResult:
 
 
 @dataclass
-class Results:
+class Results(Pager):
     query: Query
     threads: list[ThreadResult] = field(default_factory=list)
     total: int = 0          # threads found (among the best CANDIDATES documents)
     page: int = 1
     per_page: int = 10
     expanded: dict = field(default_factory=dict)  # glossary expansions used: word -> [(language, form)]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    # The pager's names (templates/_pagination.html), as Flask-SQLAlchemy's pagination has them.
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def search(text: str, language: str, where=(), page: int = 1, per_page: int = 10) -> Results:

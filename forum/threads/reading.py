@@ -293,14 +293,12 @@ def posts_page(thread: Thread, language: str, page: int, per_page: int) -> "Page
     return Page(page, per_page, total, views)
 
 
-@dataclass
-class Page:
-    """Just enough of a paginator for the pager macro."""
+class Pager:
+    """What the pager macro (templates/_pagination.html) reads, from `page`, `per_page` and `total`."""
 
     page: int
     per_page: int
     total: int
-    items: list
 
     @property
     def pages(self) -> int:
@@ -321,3 +319,13 @@ class Page:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+@dataclass
+class Page(Pager):
+    """Just enough of a paginator for the pager macro."""
+
+    page: int
+    per_page: int
+    total: int
+    items: list
