@@ -53,7 +53,8 @@ Só isso reduziu as perdas de 38 % para 26 % em quatro anos.
 - Reparo em até **48 horas** para vazamentos visíveis
 - Um painel semanal com os 10 setores que mais perdem
 
-Posso compartilhar o edital da contratação dos sensores, se ajudar."""),
+Posso compartilhar o edital da contratação dos sensores, se ajudar. @JoãoLima, vocês em Recife
+também usam macromedição?"""),
             ("priya.nair@halifax.example.org", "en",
              """Halifax went through the same thing. Pressure management made the biggest difference for us:
 lowering night pressure by 10 m cut new breaks by about a third.
