@@ -569,7 +569,7 @@ def test_every_url_of_the_app_refuses_anonymous_readers_when_reading_is_private(
                 assert response.status_code == 302, (method, url, response.status_code)
                 assert urlsplit(response.headers["Location"]).path == "/login", (method, url)
             checked.add(rule.endpoint)
-    assert {"threads.thread", "threads.category", "threads.search", "threads.post_history", "threads.post_link",
+    assert {"threads.thread", "threads.category", "search.search", "search.similar", "threads.post_history", "threads.post_link",
             "api.list_threads", "people.profile", "people.city", "people.directory", "api.get_member",
             "api.get_city"} <= checked
 
