@@ -8,7 +8,7 @@ import random
 import pytest
 
 from forum.extensions import db
-from forum.models import GlossaryTerm, Notification, NotificationKind, Role, ThreadRead, User, utcnow
+from forum.models import GlossaryTerm, Notification, NotificationKind, ThreadRead, utcnow
 from forum.moderation import services as moderation
 from forum.rendering import MAX_MENTIONS
 from forum.search.results import search, similar_threads
@@ -63,9 +63,9 @@ def test_display_names_are_escaped_in_sentences_and_mention_links(client, make_u
 
 # ---------------------------------------------------------------- notifications about what one cannot see
 
-def test_a_notification_about_a_hidden_post_names_no_author(client, make_user, make_thread, moderator):
-    """A hidden post's author is gone for everyone but moderators (forum/visibility.py): a reply
-    notification about it says "Someone", on the page and in the API."""
+def test_a_notification_about_a_hidden_post_is_gone_until_restored(client, make_user, make_thread, moderator):
+    """A hidden post is gone for everyone but moderators, its author too (forum/visibility.py): its
+    notification leaves the page, the API and the header's count (its email is cancelled already)."""
     alice, bruno = make_user(name="Alice Asker"), make_user(name="Bruno Secret")
     thread = make_thread(alice)
     reply = threads.add_reply(thread, bruno, "Something a moderator will hide", "en")
@@ -73,20 +73,44 @@ def test_a_notification_about_a_hidden_post_names_no_author(client, make_user, m
     Auth(client).login(alice)
     page = client.get("/notifications").get_data(as_text=True)
     assert "Bruno Secret" not in page and "Something a moderator" not in page
+    assert 'class="badge badge-pending">1<' not in client.get("/").get_data(as_text=True)
+    body = MemberApi(client, alice).get("/notifications").get_json()
+    assert (body["notifications"], body["total"], body["unread"]) == ([], 0, 0)
+    moderation.restore(reply)
     [note] = MemberApi(client, alice).get("/notifications").get_json()["notifications"]
-    assert note["actor"] is None and "Bruno" not in note["sentence"] and note["excerpt"] is None
+    assert note["actor"]["display_name"] == "Bruno Secret" and note["excerpt"] is not None
 
 
-def test_a_hidden_threads_title_is_in_no_notification(client, make_user, make_thread, moderator, category):
+def test_a_moderators_reply_in_a_hidden_thread_reaches_no_member(client, make_user, make_thread, moderator):
     alice, carla = make_user(name="Alice Asker"), make_user(name="Carla Costa")
-    watching.set_category_level(carla, category.id, watching.WatchLevel.WATCHING)
-    db.session.commit()
     thread = make_thread(alice, title="Secret budget of the water board")
+    watching.set_thread_level(carla, thread, watching.WatchLevel.WATCHING)
+    db.session.commit()
     moderation.hide(thread.posts[0], moderator)
+    threads.add_reply(thread, moderator, "Hidden talk, @CarlaCosta", "en")
+    assert len(_notes(carla)) == 1  # stored (a mention): it comes back if the thread is restored
+    for member in (alice, carla):
+        body = MemberApi(client, member).get("/notifications").get_json()
+        assert (body["notifications"], body["unread"]) == ([], 0)
     Auth(client).login(carla)
     assert "Secret budget" not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_a_settled_report_on_a_hidden_thread_stays_and_names_nobody(client, make_user, make_thread, moderator):
+    from forum.models import FlagResolution
+    from forum.notifications import services as notifications
+
+    alice, carla = make_user(name="Alice Asker"), make_user(name="Carla Costa")
+    thread = make_thread(alice, title="Secret budget of the water board")
+    moderation.hide(thread.posts[0], moderator)
+    notifications.add(carla, NotificationKind.FLAG_RESOLVED, thread, thread.posts[0], actor=moderator,
+                      detail=FlagResolution.HIDDEN.value)
+    db.session.commit()
     [note] = MemberApi(client, carla).get("/notifications").get_json()["notifications"]
-    assert note["thread"]["title"] is None and note["excerpt"] is None
+    assert note["thread"]["title"] is None and note["excerpt"] is None and note["actor"] is None
+    Auth(client).login(carla)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Secret budget" not in page and "Mona" not in page and "the post was hidden" in page
 
 
 def test_another_members_notification_cannot_be_read_or_marked(client, make_user, make_thread):
