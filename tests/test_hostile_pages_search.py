@@ -250,7 +250,8 @@ def test_glossary_terms_with_query_syntax_go_into_the_expansion_safely(app, memb
     "q=leak&page=0", "q=leak&page=-1", "q=leak&page=99999999999999999999", "q=leak&country=%00",
     "q=leak%00", "q=" + "a" * 5000, "q=leak&written_in=xx", "q=leak&answered=maybe", "q=%01%02",
     "q=leak&since=2026-01-02&until=2026-01-01", "q=leak&city=1&city=2", "q=leak&page=1e3",
-    "q=leak&since=99999-01-01"])
+    "q=leak&since=99999-01-01", "q=leak&until=9999-12-31", "q=leak&since=0001-01-01&until=0001-01-01",
+    "q=leak&since=9999-12-31"])
 def test_bad_search_input_is_a_page_never_a_500(client, member, make_thread, query):
     make_thread(member, title="Leak", body="leak")
     Auth(client).login(member)
