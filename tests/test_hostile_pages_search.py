@@ -311,3 +311,42 @@ def test_visitors_get_no_search_when_reading_is_for_members(app, client, member,
                  "/search/similar?q=private+matter"):
         response = client.get(path)
         assert response.status_code == 302 and "Private matter" not in response.get_data(as_text=True), path
+
+
+# ---------------------------------------------------------------- queries per page
+
+def _queries(client, url, **kwargs) -> int:
+    import sqlalchemy as sa
+
+    statements = []
+
+    def record(*_args):
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url, **kwargs).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_the_notifications_page_costs_the_same_for_one_or_many(client, make_user, make_thread):
+    """Each notification's actor, thread and post were loaded one by one (three queries each)."""
+    reader = make_user(name="Reader Many")
+    Auth(client).login(reader)
+    api = MemberApi(client, reader)
+
+    def notify(n):
+        for _ in range(n):
+            thread = make_thread(reader)
+            threads.add_reply(thread, make_user(), "a reply", "en")
+
+    notify(1)
+    db.session.expire_all()
+    one, one_api = _queries(client, "/notifications"), _queries(client, "/api/v1/notifications", headers=api.headers)
+    notify(6)
+    db.session.expire_all()
+    many = _queries(client, "/notifications")
+    assert many == one
+    assert _queries(client, "/api/v1/notifications", headers=api.headers) == one_api

@@ -53,13 +53,19 @@ def _shown_to(user: User) -> list:
 
 def page_of(user: User, page: int, per_page: int):
     """A page of the member's notifications, newest first (reading.Page of Notification)."""
+    from sqlalchemy.orm import selectinload
+
     from ..threads.reading import Page
 
     total = db.session.execute(db.select(db.func.count(Notification.id)).where(*_shown_to(user))).scalar_one()
     pages = max(1, -(-total // per_page))
     page = min(page, pages)
+    # Each sentence names its actor and asks its thread and post: loaded for the page at once, not
+    # three queries per notification.
     rows = db.session.execute(
         db.select(Notification).where(*_shown_to(user))
+        .options(selectinload(Notification.actor), selectinload(Notification.thread),
+                 selectinload(Notification.post))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return Page(page=page, per_page=per_page, total=total, items=list(rows))
