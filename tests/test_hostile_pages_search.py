@@ -350,3 +350,16 @@ def test_the_notifications_page_costs_the_same_for_one_or_many(client, make_user
     many = _queries(client, "/notifications")
     assert many == one
     assert _queries(client, "/api/v1/notifications", headers=api.headers) == one_api
+
+
+def test_a_search_page_costs_the_same_for_one_result_or_many(client, member, make_user, make_thread):
+    Auth(client).login(member)
+    make_thread(make_user(), title="Valve one", body="valve")
+    db.session.expire_all()
+    one = _queries(client, "/search?q=valve")
+    for i in range(6):
+        thread = make_thread(make_user(), title=f"Valve {i}", body="valve valve")
+        threads.add_reply(thread, make_user(), "another valve", "en")
+    db.session.expire_all()
+    assert _queries(client, "/search?q=valve") == one
+    assert _queries(client, "/search/similar?q=valve+pressure&fragment=1") <= one
