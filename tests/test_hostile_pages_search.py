@@ -378,3 +378,16 @@ def test_a_newcomer_cannot_silence_mentions_of_a_member_by_taking_their_name_wit
         thread = make_thread(alice)
         threads.add_reply(thread, alice, "Thanks @BrunoDiaz", "en")
         assert [n.kind for n in _notes(bruno)] == [NotificationKind.MENTION]
+
+
+@pytest.mark.parametrize("body", [
+    {"level": ["watching"]}, {"level": None}, {"level": {"a": 1}}, {"level": "x" * 10_000}, {}, {"level": 1},
+    {"level": "watching", "user_id": 1}, {"level": "WATCHING"}, ["watching"], "watching"])
+def test_the_watch_api_refuses_bad_bodies(client, member, make_thread, body):
+    thread = make_thread(member)
+    api = MemberApi(client, member)
+    before = db_state()
+    response = api.put(f"/threads/{thread.id}/watch", json=body)
+    assert response.status_code in (400, 422), (body, response.status_code)
+    assert db_state() == before
+    assert api.get(f"/threads/{2**63}/watch").status_code == 404
