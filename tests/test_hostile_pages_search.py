@@ -251,7 +251,7 @@ def test_glossary_terms_with_query_syntax_go_into_the_expansion_safely(app, memb
     "q=leak%00", "q=" + "a" * 5000, "q=leak&written_in=xx", "q=leak&answered=maybe", "q=%01%02",
     "q=leak&since=2026-01-02&until=2026-01-01", "q=leak&city=1&city=2", "q=leak&page=1e3",
     "q=leak&since=99999-01-01", "q=leak&until=9999-12-31", "q=leak&since=0001-01-01&until=0001-01-01",
-    "q=leak&since=9999-12-31"])
+    "q=leak&since=9999-12-31", "q=%ED%A0%80", "q=%EF%BF%BF", "q=%F4%8F%BF%BF", "q=%C0%AF", "q=leak&q=x"])
 def test_bad_search_input_is_a_page_never_a_500(client, member, make_thread, query):
     make_thread(member, title="Leak", body="leak")
     Auth(client).login(member)
@@ -269,7 +269,7 @@ def test_bad_api_search_input_is_a_4xx_never_a_500(client, member, query):
 def test_similar_with_hostile_titles(client, member, make_thread):
     make_thread(member, title="Leak", body="leak")
     Auth(client).login(member)
-    for q in ["%00", "a" * 5000, "%22NEAR(", "-", "%01%02leak"]:
+    for q in ["%00", "a" * 5000, "%22NEAR(", "-", "%01%02leak", "%ED%A0%80", "%EF%BF%BF+leak", "%C0%AF"]:
         assert client.get(f"/search/similar?q={q}&fragment=1").status_code == 200, q
 
 
