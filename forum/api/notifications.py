@@ -26,7 +26,9 @@ def notification_json(view: NotificationView) -> dict:
         "sentence": view.sentence,
         "thread": {"id": n.thread_id, "title": view.title},  # title null: the thread is hidden
         "post_id": n.post_id,
-        "actor": {"id": n.actor.id, "display_name": n.actor.display_name} if n.actor is not None else None,
+        # null too when the post or thread is hidden from the caller: so is its author
+        "actor": {"id": n.actor.id, "display_name": n.actor.display_name}
+        if n.actor is not None and not view.anonymous else None,
         "detail": n.detail,
         # null: no post, or it is deleted or hidden
         "excerpt": None if excerpt is None else {"text": excerpt.text, "language": excerpt.language,

@@ -9,8 +9,8 @@ suspended members.
 from __future__ import annotations
 
 from ..extensions import db
-from ..models import NotificationKind, Post, User
-from ..rendering import members_by_mention, mentioned_names
+from ..models import Notification, NotificationKind, Post, User
+from ..rendering import MAX_MENTIONS, members_by_mention, mentioned_names
 from . import services
 
 
@@ -37,7 +37,12 @@ def notify_mentions(post: Post) -> set[int]:
     their ids, notified now or before."""
     members = members_by_mention(mentioned_names(post.body))
     ids = {user_id for user_id, _name in members.values() if user_id != post.author_id}
-    for user in _members(sorted(ids)):
+    # MAX_MENTIONS is per post, its edits included: else each edit could name MAX_MENTIONS others,
+    # and a post edited over and over would notify the whole forum.
+    told = set(db.session.execute(db.select(Notification.user_id).filter_by(
+        post_id=post.id, kind=NotificationKind.MENTION)).scalars()) if ids and post.id is not None else set()
+    room = max(0, MAX_MENTIONS - len(told))
+    for user in _members(sorted(ids - told)[:room]):
         services.add(user, NotificationKind.MENTION, post.thread, post, actor=post.author)
     return ids
 

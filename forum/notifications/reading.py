@@ -57,6 +57,7 @@ class NotificationView:
     excerpt: Excerpt | None       # None without a post, or when the post is gone
     endpoint: str                 # where it leads (the post in its thread): url_for(endpoint, **values)
     values: dict
+    anonymous: bool = False       # its post or thread is hidden from this reader: so is who wrote it
 
     @property
     def unread(self) -> bool:
@@ -76,9 +77,10 @@ class NotificationView:
         return external_url(self.endpoint, **self.values)
 
 
-def sentence(notification: Notification) -> str:
-    """What happened, in the current locale (a request's, or the email's force_locale)."""
-    actor = notification.actor
+def sentence(notification: Notification, anonymous: bool = False) -> str:
+    """What happened, in the current locale (a request's, or the email's force_locale). `anonymous`:
+    the reader may not see the post or thread, nor therefore who wrote it (forum/visibility.py)."""
+    actor = None if anonymous else notification.actor
     name = actor.display_name if actor is not None else _("Someone")
     kind = notification.kind
     post = notification.post
@@ -113,7 +115,12 @@ def notification_views(notifications: list[Notification], language: str) -> list
     views = []
     for n in notifications:
         target = target_of(n)
-        views.append(NotificationView(n, sentence(n), titles.get(n.thread_id),
-                                      found.get(n.post_id) if n.post_id is not None else None, *target))
+        title = titles.get(n.thread_id)
+        # A hidden post or thread hides its author too (a deleted post is its author's own doing).
+        anonymous = title is None or (n.post_id is not None and n.post_id not in found
+                                      and n.post is not None and n.post.deleted_at is None)
+        views.append(NotificationView(n, sentence(n, anonymous), title,
+                                      found.get(n.post_id) if n.post_id is not None else None, *target,
+                                      anonymous=anonymous))
     return views
 

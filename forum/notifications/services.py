@@ -34,15 +34,38 @@ def add(user: User, kind: NotificationKind, thread: Thread, post: Post | None = 
 
 # ---------------------------------------------------------------- reading and marking one's own
 
+def _shown_to(user: User) -> list:
+    """WHERE clauses: the member's notifications they may see. One about a post or thread hidden from
+    them (a thread hidden later, a moderator's reply in a hidden thread) is left out of the list and
+    the header's count, as its email is cancelled, until it is restored; a settled report stays (it
+    tells of the hiding itself and names nobody)."""
+    from sqlalchemy import or_
+
+    from .. import visibility
+
+    where = [Notification.user_id == user.id]
+    if not visibility.sees_hidden(user):
+        where.append(or_(Notification.kind == NotificationKind.FLAG_RESOLVED, (
+            Notification.thread_id.not_in(visibility.hidden_thread_ids())
+            & or_(Notification.post_id.is_(None), Notification.post_id.not_in(visibility.hidden_post_ids())))))
+    return where
+
+
 def page_of(user: User, page: int, per_page: int):
     """A page of the member's notifications, newest first (reading.Page of Notification)."""
+    from sqlalchemy.orm import selectinload
+
     from ..threads.reading import Page
 
-    total = db.session.execute(db.select(db.func.count(Notification.id)).filter_by(user_id=user.id)).scalar_one()
+    total = db.session.execute(db.select(db.func.count(Notification.id)).where(*_shown_to(user))).scalar_one()
     pages = max(1, -(-total // per_page))
     page = min(page, pages)
+    # Each sentence names its actor and asks its thread and post: loaded for the page at once, not
+    # three queries per notification.
     rows = db.session.execute(
-        db.select(Notification).filter_by(user_id=user.id)
+        db.select(Notification).where(*_shown_to(user))
+        .options(selectinload(Notification.actor), selectinload(Notification.thread),
+                 selectinload(Notification.post))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return Page(page=page, per_page=per_page, total=total, items=list(rows))
@@ -51,7 +74,7 @@ def page_of(user: User, page: int, per_page: int):
 def unread_count(user: User) -> int:
     """The header's number: one COUNT on the (user_id, read_at) index."""
     return db.session.execute(db.select(db.func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+        *_shown_to(user), Notification.read_at.is_(None))).scalar_one()
 
 
 def own(user: User, notification_id: int) -> Notification | None:

@@ -1,7 +1,7 @@
 """The search page: /search?q=...&category=...&page=... (a GET form; results in the reader's language)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import render_template, request
 
@@ -26,7 +26,8 @@ def where_for(*, category_slug: str | None = None, city_id: int | None = None, c
     return engines.filters(
         category_id=category_id, city_id=city_id, country=country, language=written_in, answered=answered,
         since=datetime.combine(since, time.min) if since else None,
-        until=datetime.combine(until + timedelta(days=1), time.min) if until else None)
+        # The day after `until` (exclusive); 9999-12-31 has none (OverflowError): no upper bound is needed.
+        until=datetime.combine(until + timedelta(days=1), time.min) if until and until < date.max else None)
 
 
 @bp.route("/search")
