@@ -103,9 +103,11 @@ def _name_key(name: str, capital_i_as_l: bool) -> str:
 def name_keys(name: str) -> frozenset[str]:
     """What a display name looks like to a reader, for telling copies apart: compatibility forms
     folded, lookalike letters folded, case folded, accents and invisible characters dropped,
-    punctuation and whitespace collapsed to single spaces; capital I once as i and once as l. Two
-    names that share a key pass for each other."""
-    return frozenset({_name_key(name, False), _name_key(name, True)})
+    punctuation and whitespace collapsed to single spaces; capital I once as i and once as l; and
+    each of those without its spaces, as a mention writes it ("@BrunoDiaz"). Two names that share a
+    key pass for each other."""
+    keys = {_name_key(name, False), _name_key(name, True)}
+    return frozenset(keys | {key.replace(" ", "") for key in keys})
 
 
 def ascii_int(value, max_digits: int = 18) -> int | None:

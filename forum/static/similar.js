@@ -22,7 +22,8 @@
       if (token) { data.append("csrf_token", token.value); }
       fetch(form.getAttribute("action") || window.location.href,
             {method: "POST", body: data, credentials: "same-origin"})
-        .then(function (response) { return response.ok ? response.text() : ""; })
+        // A redirect (the session ended: the login page) or an error is no list to show.
+        .then(function (response) { return response.ok && !response.redirected ? response.text() : ""; })
         .then(function (html) { if (value === asked) { box.innerHTML = html; } })
         .catch(function () {});
     }, 400);
