@@ -149,3 +149,30 @@ def test_a_nul_in_the_forgot_password_address_is_no_500(client, address):
 def test_a_nul_in_the_login_address_is_no_500(client):
     response = client.post("/login", data={"email": "a\x00@x.org", "password": "whatever it is"})
     assert response.status_code in (200, 400)
+
+
+def test_forgot_password_answers_a_member_and_nobody_alike_even_in_cookies(app, member, make_user):
+    suspended = make_user(suspended=True)
+    answers = []
+    for address in (member.email, suspended.email, "nobody@nowhere.example.org", " " + member.email.upper()):
+        visitor = app.test_client()
+        response = visitor.post("/forgot-password", data={"email": address})
+        answers.append((response.status_code, response.get_data(as_text=True),
+                        sorted(h.split("=")[0] for h in response.headers.getlist("Set-Cookie"))))
+    assert all(answer == answers[0] for answer in answers)
+
+
+def test_a_huge_or_odd_unsubscribe_token_gets_the_clear_page(client):
+    for token in ("x" * 5000, "%00", "WzEsImFiYyJd.forged", "..", "W10.x"):
+        response = client.get(f"/unsubscribe/{token}")
+        assert response.status_code == 404
+        response = client.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
+        assert response.status_code == 404
+
+
+def test_a_long_non_ascii_subject_with_direction_marks_arrives_whole(app, member, smtp_server):
+    subject = "Réponse \u202e«" + "ação " * 60 + "»"
+    _queue("hostile_subj", member, subject=subject)
+    outbox.run_pending()
+    [message] = smtp_server.messages
+    assert message["Subject"] == subject

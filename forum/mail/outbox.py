@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from email import policy as email_policy
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Callable
@@ -193,7 +194,14 @@ def build_message(email: Email, composed: Composed) -> EmailMessage:
     message = EmailMessage(policy=POLICY)
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to_address
-    message["Subject"] = composed.subject
+    subject = composed.subject
+    if not subject.isascii() and "\r" not in subject and "\n" not in subject:
+        # Encoded by hand: the default policy's folding of a long non-ASCII subject puts the spaces
+        # between encoded words, where RFC 2047 readers drop them ("ação ação" arrives "açãoação").
+        # A line break still goes to the policy, which refuses it (no header injection).
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
+    else:
+        message["Subject"] = subject
     message["Date"] = format_datetime(utcnow().replace(tzinfo=timezone.utc))
     message["Message-ID"] = message_id(email)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the forum
