@@ -24,20 +24,20 @@ def _spelled(word: str) -> str:
     return "".join(f"(?:{re.escape(c)}|%{_LEVELS}(?:{ord(c.lower()):02X}|{ord(c.upper()):02X}))" for c in word)
 
 
-# The token after /invite/ or /reset/, however spelled: the rest of the path, up to the query or
+# The token after /invite/, /reset/ or /unsubscribe/ (a signed one: it turns a member's emails off), however spelled: the rest of the path, up to the query or
 # fragment or the end of an enclosing parameter (?, #, &, ; or their encodings), a space or a quote.
 _SECRET_PATH = re.compile(
-    f"({_spelled('/')}(?:{_spelled('invite')}|{_spelled('reset')}){_spelled('/')})"
+    f"({_spelled('/')}(?:{_spelled('invite')}|{_spelled('reset')}|{_spelled('unsubscribe')}){_spelled('/')})"
     f"(?:[^?#&;\\s\"'%]|%(?!{_LEVELS}(?:3F|23|26|3B)))+", re.I)
 
 # The same in an email written to the log (no MAIL_SERVER: forum/mail/transport.py): its parts are
 # quoted-printable, whose soft line breaks ("=" at a line's end) may fall anywhere in a long link,
 # inside "/reset/" as inside the token. Tokens are URL-safe base64 (secrets.token_urlsafe), so the
-# run is those characters and soft breaks: two alternatives that cannot both match, read once.
+# run is those characters (and ".", which an unsubscribe token's signature follows) and soft breaks: two alternatives that cannot both match, read once.
 _SOFT_BREAK = "(?:=\\r?\\n)"
 _SECRET_PATH_QP = re.compile(
-    "(" + "|".join(f"{_SOFT_BREAK}?".join(re.escape(c) for c in word) for word in ("/invite/", "/reset/")) + ")"
-    f"(?:{_SOFT_BREAK}|[A-Za-z0-9_-])+")
+    "(" + "|".join(f"{_SOFT_BREAK}?".join(re.escape(c) for c in word) for word in ("/invite/", "/reset/", "/unsubscribe/")) + ")"
+    f"(?:{_SOFT_BREAK}|[A-Za-z0-9_.-])+")
 
 # The value of a query parameter whose name holds a secret's word (token=, reset_token=, api_key=,
 # %74oken=). The name is found by a lookahead (atomic: never retried) within a run that starts only

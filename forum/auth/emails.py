@@ -26,7 +26,7 @@ def _token(payload: dict, stored_hash: str) -> str:
     return token
 
 
-@composer("invite")
+@composer("invite", secret=True)
 def compose_invite(email: Email, payload: dict) -> Composed:
     from ..invites import invite_link
 
@@ -46,7 +46,7 @@ def compose_invite(email: Email, payload: dict) -> Composed:
                     html=render_template("auth/email/invite.html", **context), secret=True)
 
 
-@composer("password_reset")
+@composer("password_reset", secret=True)
 def compose_password_reset(email: Email, payload: dict) -> Composed:
     reset = db.session.get(PasswordReset, payload.get("reset_id") or 0)
     if reset is None:

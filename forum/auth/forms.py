@@ -15,8 +15,10 @@ def language_choices():
 
 
 class LoginForm(FlaskForm):
+    # no_control_characters: a NUL would reach the query, which PostgreSQL refuses (a 500).
     email = EmailField(_l("Email"), filters=[lower_strip],
-                       validators=[DataRequired(_l("Please enter your email.")), Length(max=254)])
+                       validators=[DataRequired(_l("Please enter your email.")), Length(max=254),
+                                   no_control_characters])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")),
                                                           Length(max=200)])
     remember = BooleanField(_l("Keep me logged in"))
@@ -162,8 +164,10 @@ class RevokeTokenForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
+    # no_control_characters: a NUL would reach the query, which PostgreSQL refuses (a 500).
     email = EmailField(_l("Email"), filters=[lower_strip],
-                       validators=[DataRequired(_l("Please enter your email.")), Length(max=254)])
+                       validators=[DataRequired(_l("Please enter your email.")), Length(max=254),
+                                   no_control_characters])
     submit = SubmitField(_l("Send me a link"))
 
 

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from email import policy as email_policy
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Callable
@@ -57,15 +58,22 @@ class Cancel(Exception):
 
 Composer = Callable[[Email, dict], Composed]
 _COMPOSERS: dict[str, Composer] = {}
+# Kinds whose payload holds a secret link: emptied also when the email is cancelled or fails for good
+# (an admin's retry then cancels it: the member asks again), not only once sent (Composed.secret).
+_SECRET_KINDS: set[str] = set()
+_EMPTY = "{}"
 
 
-def composer(kind: str) -> Callable[[Composer], Composer]:
+def composer(kind: str, secret: bool = False) -> Callable[[Composer], Composer]:
     """Register what an email of `kind` says: fn(email_row, payload) -> Composed, run inside
-    force_locale(email.language); it may raise Postpone or Cancel."""
+    force_locale(email.language); it may raise Postpone or Cancel. `secret`: its payload holds a
+    secret (a link's token), never kept once the email is sent, cancelled or failed."""
     assert len(kind) <= 20
 
     def register(fn: Composer) -> Composer:
         _COMPOSERS[kind] = fn
+        if secret:
+            _SECRET_KINDS.add(kind)
         return fn
 
     return register
@@ -127,7 +135,8 @@ def claim(email_id: int | None = None) -> Email | None:
 
 def deliver(email: Email) -> EmailStatus:
     """Compose and send one claimed email; record what happened."""
-    email_id = email.id
+    email_id, kind = email.id, email.kind
+    secret = kind in _SECRET_KINDS
     payload = json.loads(email.payload or "{}")
     compose = _COMPOSERS.get(email.kind)
     try:
@@ -143,18 +152,32 @@ def deliver(email: Email) -> EmailStatus:
         return EmailStatus.PENDING
     except Cancel as reason:
         db.session.rollback()
-        _update_owned(email_id, status=EmailStatus.CANCELLED, lease_until=None, last_error=str(reason)[:500])
+        _update_owned(email_id, status=EmailStatus.CANCELLED, lease_until=None, last_error=str(reason)[:500],
+                      **_forget(secret))
         return EmailStatus.CANCELLED
+    except Exception as exc:
+        # A bug in a composer, or a header no message may carry (a line break in a subject): an
+        # attempt spent, the email failed when all are, and the worker's round goes on with the
+        # others. The exception's text may quote the payload: for a secret kind, only its type.
+        db.session.rollback()
+        log.warning("email %s (%s) could not be composed: %s", email_id, kind, type(exc).__name__,
+                    exc_info=not secret)
+        return _retry_or_fail(email_id, f"composing failed: {type(exc).__name__}", secret)
     db.session.commit()  # no transaction (no SQLite lock) held while talking to the server
     try:
         transport.send(message)
     except transport.PermanentFailure as exc:
         log.warning("email %s refused for good: %s", email_id, exc)
-        _update_owned(email_id, status=EmailStatus.FAILED, lease_until=None, last_error=str(exc)[:2000])
+        _update_owned(email_id, status=EmailStatus.FAILED, lease_until=None, last_error=str(exc)[:2000],
+                      **_forget(secret))
         return EmailStatus.FAILED
     except transport.TemporaryFailure as exc:
         log.warning("email %s not sent yet: %s", email_id, exc)
-        return _retry_or_fail(email_id, str(exc))
+        return _retry_or_fail(email_id, str(exc), secret)
+    except Exception as exc:  # anything else smtplib may raise (e.g. an address it cannot encode)
+        db.session.rollback()
+        log.warning("email %s not sent: %s", email_id, type(exc).__name__, exc_info=True)
+        return _retry_or_fail(email_id, f"sending failed: {type(exc).__name__}", secret)
     values = {"status": EmailStatus.SENT, "sent_at": utcnow(), "lease_until": None, "last_error": None,
               "message_id": message["Message-ID"]}
     if composed.secret:
@@ -171,7 +194,14 @@ def build_message(email: Email, composed: Composed) -> EmailMessage:
     message = EmailMessage(policy=POLICY)
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to_address
-    message["Subject"] = composed.subject
+    subject = composed.subject
+    if not subject.isascii() and "\r" not in subject and "\n" not in subject:
+        # Encoded by hand: the default policy's folding of a long non-ASCII subject puts the spaces
+        # between encoded words, where RFC 2047 readers drop them ("ação ação" arrives "açãoação").
+        # A line break still goes to the policy, which refuses it (no header injection).
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
+    else:
+        message["Subject"] = subject
     message["Date"] = format_datetime(utcnow().replace(tzinfo=timezone.utc))
     message["Message-ID"] = message_id(email)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the forum
@@ -227,7 +257,11 @@ def sweep() -> int:
     """Emails whose worker was lost (lease ran out) wait again; when every attempt is spent, failed."""
     now = utcnow()
     lost = and_(Email.status == EmailStatus.SENDING, Email.lease_until < now)
-    failed = db.session.execute(update(Email).where(lost, Email.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"])
+    spent = Email.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    if _SECRET_KINDS:  # about to fail for good: their secret goes first
+        db.session.execute(update(Email).where(lost, spent, Email.kind.in_(sorted(_SECRET_KINDS)))
+                           .values(payload=_EMPTY))
+    failed = db.session.execute(update(Email).where(lost, spent)
                                 .values(status=EmailStatus.FAILED, lease_until=None,
                                         last_error="the worker was lost during every attempt")).rowcount
     back = db.session.execute(update(Email).where(lost).values(
@@ -251,10 +285,16 @@ def _update_owned(email_id: int, **values) -> bool:
     return changed == 1
 
 
-def _retry_or_fail(email_id: int, error: str) -> EmailStatus:
+def _forget(secret: bool) -> dict:
+    """The values that empty a secret kind's payload (its link's token) when its email ends unsent."""
+    return {"payload": _EMPTY} if secret else {}
+
+
+def _retry_or_fail(email_id: int, error: str, secret: bool = False) -> EmailStatus:
     attempts = db.session.execute(db.select(Email.attempts).where(Email.id == email_id)).scalar_one()
     if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        _update_owned(email_id, status=EmailStatus.FAILED, lease_until=None, last_error=error[:2000])
+        _update_owned(email_id, status=EmailStatus.FAILED, lease_until=None, last_error=error[:2000],
+                      **_forget(secret))
         return EmailStatus.FAILED
     delay = current_app.config["MAIL_RETRY_SECONDS"] * 2 ** (attempts - 1)
     _update_owned(email_id, status=EmailStatus.PENDING, lease_until=None, last_error=error[:2000],
