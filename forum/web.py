@@ -28,6 +28,9 @@ def url_with_lang(code: str) -> str:
         return url_for("threads.index", lang=code)
 
 
+SECRET_URL_ENDPOINTS = frozenset({"auth.accept_invite", "auth.reset_password", "mail.unsubscribe"})
+
+
 def register_web_hooks(app: Flask) -> None:
     from .access import register_access_rule
 
@@ -59,7 +62,10 @@ def register_web_hooks(app: Flask) -> None:
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # A page whose URL holds a secret (an invitation, a reset, an unsubscribe token) tells no one,
+        # not even this site's other pages, where the member came from.
+        secret_url = request.endpoint in SECRET_URL_ENDPOINTS
+        response.headers.setdefault("Referrer-Policy", "no-referrer" if secret_url else "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Pages differ by interface language and by who is logged in.
         response.headers.add("Vary", "Cookie, Accept-Language")

@@ -176,3 +176,11 @@ def test_a_long_non_ascii_subject_with_direction_marks_arrives_whole(app, member
     outbox.run_pending()
     [message] = smtp_server.messages
     assert message["Subject"] == subject
+
+
+def test_pages_whose_address_is_a_secret_send_no_referrer(client, member):
+    """The reset, invitation and unsubscribe pages hold their token in the URL: no Referer carries it
+    anywhere, this site's other pages included; other pages keep same-origin."""
+    for url in ("/reset/not-a-real-token", "/invite/not-a-real-token", "/unsubscribe/not-a-real-token"):
+        assert client.get(url).headers["Referrer-Policy"] == "no-referrer", url
+    assert client.get("/login").headers["Referrer-Policy"] == "same-origin"
