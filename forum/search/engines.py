@@ -8,6 +8,7 @@ from the member's raw text: no FTS5 or tsquery syntax can be injected.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from .text import LANGUAGES, stem, words
 
 CANDIDATES = 300  # best documents considered per search: results are grouped by thread from these
 POOL = 2000       # newest matching documents ranked per search (see matches)
+PROBE = 3 * POOL   # PostgreSQL: up to this many matches are read from GIN (see _postgres_plan; measured)
 BOOST = 0.5       # an accepted answer, a library thread: half as relevant again
 
 
@@ -47,9 +49,6 @@ def matches(query: Query, expansions: dict[str, list[tuple[str, str]]], where=()
         return []
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if postgres:
-        # A prepared statement's generic plan cannot know how common the words are; the custom plan
-        # picks the index that suits them (the primary key for common words, GIN for rare ones).
-        db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
         condition, tsquery = _postgres(query, expansions, every_word)
         newest = SearchDocument.id.desc()
         pool = db.select(SearchDocument.id, literal_column("search_documents.vector").label("vector"))
@@ -73,13 +72,54 @@ def matches(query: Query, expansions: dict[str, list[tuple[str, str]]], where=()
     boost = (1 + case((Thread.accepted_post_id == pool.c.post_id, BOOST), else_=0)
              + case((library, BOOST), else_=0))
     score = (rank * boost).label("score")
-    rows = db.session.execute(
+    statement = (
         db.select(pool.c.id, pool.c.post_id, pool.c.thread_id, pool.c.language, pool.c.source, score)
         .join(Thread, Thread.id == pool.c.thread_id)
         .where(*_visible(pool))
         # Equal relevance: the newest document first (an edit or a new translation makes it new).
-        .order_by(score.desc(), pool.c.id.desc()).limit(limit)).all()
+        .order_by(score.desc(), pool.c.id.desc()).limit(limit))
+    if postgres:
+        with _postgres_plan(condition, bool(where)):
+            rows = db.session.execute(statement).all()
+    else:
+        rows = db.session.execute(statement).all()
     return [Hit(r.id, r.post_id, r.thread_id, r.language, r.source, float(r.score)) for r in rows]
+
+
+PLAN_SETTINGS = ("plan_cache_mode", "enable_indexscan", "enable_bitmapscan", "enable_seqscan")
+
+
+@contextmanager
+def _postgres_plan(condition, filtered: bool):
+    """The plan that suits the words, chosen from what the index holds rather than from estimates.
+
+    PostgreSQL estimates two words' documents as if the words were independent, and then walks the
+    whole primary key backwards for a pair that is rarer than it thinks. So first count, through the
+    GIN index, whether the query has more than PROBE documents (a few ms even for a word in half the
+    forum): more, and the newest POOL come from the primary key, walked backwards (a few rows read
+    for each one kept); fewer, and all of them come from GIN (reading up to PROBE rows beats walking
+    the key past hundreds of non-matching rows for each match). With filters the planner chooses (they join posts and threads). A prepared
+    statement's generic plan cannot know any of this: plans are custom for the search."""
+    settings = ["SET LOCAL plan_cache_mode = force_custom_plan"]
+    if not filtered:
+        probe = db.select(SearchDocument.id).where(condition).limit(PROBE + 1).subquery()
+        db.session.execute(sa.text("SET LOCAL enable_indexscan = off"))
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        common = db.session.execute(db.select(func.count()).select_from(probe)).scalar_one() > PROBE
+        db.session.execute(sa.text("RESET enable_seqscan"))
+        db.session.execute(sa.text("RESET enable_indexscan"))
+        if common:
+            settings.append("SET LOCAL enable_bitmapscan = off")  # the newest POOL, from the primary key
+        else:
+            # All of them, from GIN: no walk of the primary key (the joins below still use theirs).
+            settings.append("SET LOCAL enable_indexscan = off")
+    for setting in settings:
+        db.session.execute(sa.text(setting))
+    try:
+        yield
+    finally:
+        for name in PLAN_SETTINGS:  # the rest of the request plans as usual
+            db.session.execute(sa.text(f"RESET {name}"))
 
 
 def _visible(pool) -> list:
