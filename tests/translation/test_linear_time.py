@@ -9,6 +9,7 @@ by an alarm (re checks for signals while matching), so a regression fails fast, 
 """
 from __future__ import annotations
 
+import gc
 import random
 import signal
 import threading
@@ -70,11 +71,17 @@ def _call(fn: Callable[[object], object], arg: object, budget: float) -> tuple[o
 
         previous = signal.signal(signal.SIGALRM, stop)
         signal.setitimer(signal.ITIMER_REAL, budget)
+    # The collector stays out of the measurement: late in a long run, one full collection of a large
+    # heap can take longer than a whole ordinary call, and fail a linear function for a pause not its own.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         start = time.perf_counter()
         result = fn(arg)
         return result, time.perf_counter() - start
     finally:
+        if collecting:
+            gc.enable()
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
