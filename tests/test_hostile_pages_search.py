@@ -8,23 +8,13 @@ import random
 import pytest
 
 from forum.extensions import db
-from forum.models import GlossaryTerm, Notification, NotificationKind, ThreadRead, utcnow
+from forum.models import GlossaryTerm, NotificationKind, ThreadRead, utcnow
 from forum.moderation import services as moderation
 from forum.rendering import MAX_MENTIONS
 from forum.search.results import search, similar_threads
 from forum.threads import services as threads
 from forum.watching import services as watching
-from testkit import Auth, MemberApi, db_state
-
-
-def _notes(user=None, kind=None) -> list[Notification]:
-    db.session.expire_all()
-    query = db.select(Notification).order_by(Notification.id)
-    if user is not None:
-        query = query.filter_by(user_id=user.id)
-    if kind is not None:
-        query = query.filter_by(kind=kind)
-    return list(db.session.execute(query).scalars())
+from testkit import Auth, MemberApi, db_state, stored_notifications as _notes
 
 
 @pytest.fixture

@@ -10,22 +10,12 @@ from flask_babel import force_locale, gettext
 
 from forum import jobs
 from forum.extensions import db
-from forum.models import Category, FlagReason, FlagResolution, Notification, NotificationKind
+from forum.models import Category, FlagReason, FlagResolution, NotificationKind
 from forum.notifications import events
 from forum.rendering import MAX_MENTIONS, mentioned_names, render_markdown
 from forum.threads import services as threads
 from forum.watching import services as watching
-from testkit import Auth, MemberApi
-
-
-def _notes(user=None, kind=None) -> list[Notification]:
-    db.session.expire_all()
-    query = db.select(Notification).order_by(Notification.id)
-    if user is not None:
-        query = query.filter_by(user_id=user.id)
-    if kind is not None:
-        query = query.filter_by(kind=kind)
-    return list(db.session.execute(query).scalars())
+from testkit import Auth, MemberApi, stored_notifications as _notes
 
 
 def _kinds(user) -> list[tuple[str, int | None]]:

@@ -157,6 +157,20 @@ def stored_translation(post_id: int, language: str):
         db.select(PostTranslation).filter_by(post_id=post_id, language=language)).scalar_one_or_none()
 
 
+def stored_notifications(user=None, kind=None) -> list:
+    """The notifications stored (of one member, of one kind), oldest first, as the database has them."""
+    from forum.extensions import db
+    from forum.models import Notification
+
+    db.session.expire_all()
+    query = db.select(Notification).order_by(Notification.id)
+    if user is not None:
+        query = query.filter_by(user_id=user.id)
+    if kind is not None:
+        query = query.filter_by(kind=kind)
+    return list(db.session.execute(query).scalars())
+
+
 # Stamped by every API call, by design: not a change an attempt made.
 API_STAMPS = frozenset({("api_tokens", "last_used_at")})
 
